@@ -1,0 +1,81 @@
+"""Reading one message: buttons, letters, positions, labels, yes/no and own words."""
+
+import pytest
+
+from ras_core.understanding import Move, Turn, read_number, understand
+
+LABELS = {"A": "A lot of help", "B": "Some help", "C": "A little help", "D": "No help"}
+
+
+def said(text: str, intent: str | None = None, confidence: float = 0.9, **kw: object) -> Move:
+    return understand(Turn(text=text, intent=intent, confidence=confidence, **kw), LABELS)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "letter"),
+    [("B", "B"), ("b", "B"), ("c.", "C"), ("option d", "D"), ("its a", "A"), ("(B)", "B"),
+     ("letter c please", "C"), ("I choose b", "B")],
+)  # fmt: skip
+def test_letters_are_read_exactly(text: str, letter: str) -> None:
+    assert said(text, "nlu_fallback", 0.1) == Move("answer", letter, how="letter")
+
+
+@pytest.mark.parametrize(
+    ("text", "letter"),
+    [("the second one", "B"), ("first", "A"), ("last one", "D"), ("number 3", "C"),
+     ("the third option", "C"), ("2", "B"), ("top one", "A")],
+)  # fmt: skip
+def test_positions_are_read_exactly(text: str, letter: str) -> None:
+    assert said(text, "choose_option", 0.3) == Move("answer", letter, how="position")
+
+
+def test_typed_button_label_is_an_answer() -> None:
+    assert said("some help", "describe_some_help").letter == "B"
+    assert said("B: Some help").letter == "B"
+
+
+def test_button_payload_is_sure() -> None:
+    move = said('/choose_option{"option":"C"}', "choose_option", 1.0, option="C", from_button=True)
+    assert move == Move("answer", "C", how="button")
+
+
+def test_own_words_are_a_guess_to_check() -> None:
+    move = said("I can't wash without help", "describe_lot_of_help", 0.95)
+    assert move == Move("answer", "A", how="words", sure=False)
+
+
+def test_letter_found_by_the_model_with_low_confidence_is_checked() -> None:
+    move = said("i think its probably bee", "choose_option", 0.4, option="B")
+    assert move.letter == "B" and not move.sure
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "kind"),
+    [("yes", None, "yes"), ("yep", "affirm", "yes"), ("nah", "deny", "no"),
+     ("what does that mean", "explain", "explain"), ("go back", "go_back", "go_back"),
+     ("not sure", "not_sure", "not_sure"), ("get me a person", "human_handoff", "human"),
+     ("start again", "start_again", "start_again"), ("say it again", "repeat", "repeat"),
+     ("hello", "greet", "greet"), ("my mum", "for_someone_else", "for_someone_else")],
+)  # fmt: skip
+def test_other_moves(text: str, intent: str | None, kind: str) -> None:
+    assert said(text, intent).kind == kind
+
+
+def test_control_moves_need_confidence() -> None:
+    assert said("bananas", "go_back", 0.3).kind == "unclear"
+
+
+def test_gibberish_is_unclear() -> None:
+    assert said("asdfgh", "nlu_fallback", 0.2).kind == "unclear"
+
+
+def test_letters_not_on_offer_are_not_answers() -> None:
+    assert understand(Turn(text="b"), {}).kind == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("3", 3), ("question 10", 10), ("number five", 5), ("the eleventh", None), ("none", None)],
+)
+def test_read_number(text: str, number: int | None) -> None:
+    assert read_number(text) == number
