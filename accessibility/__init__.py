@@ -1,0 +1,1 @@
+"""Accessibility checks for every message the assistant can send."""
