@@ -1,0 +1,115 @@
+"""Plain language is a test: every message the assistant can send passes the readability check.
+
+That is every domain response (with sample values in its placeholders), every button, every
+questionnaire text, and the budget explanations for a spread of answers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from accessibility.readability import check_text
+from ras_core.questionnaire import WHO, load_questionnaire
+from ras_core.scheme import load_scheme
+from ras_core.scoring import score
+
+REPO = Path(__file__).resolve().parents[1]
+RESPONSES: dict[str, list[dict[str, Any]]] = yaml.safe_load(
+    (REPO / "bot" / "domain" / "responses.yml").read_text()
+)["responses"]
+SAMPLE_VALUES = {
+    "number": "3",
+    "total": "11",
+    "yearly": "£12,400",
+    "weekly": "£238",
+    "letter": "B",
+    "answer": "B: some help",
+    "statement": "I need some support to look after myself.",
+}
+# These placeholders carry text that is checked on its own below (questionnaire, phrases).
+CHECKED_ELSEWHERE = {"intro", "statements", "question", "explain", "lines", "explanation"}
+
+
+def filled(template: str) -> str:
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    values = {name: SAMPLE_VALUES.get(name, "") for name in names}
+    unknown = names - set(SAMPLE_VALUES) - CHECKED_ELSEWHERE
+    assert not unknown, f"no sample value for {unknown}"
+    return re.sub(r"\n{2,}", "\n", template.format(**values)).strip()
+
+
+def all_response_texts() -> list[tuple[str, str]]:
+    texts = []
+    for name, variations in RESPONSES.items():
+        for variation in variations:
+            texts.append((name, filled(variation["text"])))
+            texts += [(f"{name} button", b["title"]) for b in variation.get("buttons", [])]
+    return texts
+
+
+@pytest.mark.parametrize(("where", "text"), all_response_texts())
+def test_every_response_is_plain(where: str, text: str) -> None:
+    assert check_text(text) == [], where
+
+
+def questionnaire_texts() -> list[tuple[str, str]]:
+    texts = []
+    for area in load_questionnaire().areas:
+        texts.append((f"{area.id} name", area.name))
+        for who in WHO:
+            texts += [
+                (f"{area.id} intro {who}", area.intro(who)),
+                (f"{area.id} question {who}", area.question(who)),
+                (f"{area.id} explain {who}", area.explain(who)),
+            ]
+            texts += [
+                (f"{area.id} {s.letter} {who}", area.statement_text(s.letter, who))
+                for s in area.statements
+            ]
+        texts += [(f"{area.id} {s.letter} label", s.label) for s in area.statements]
+    return texts
+
+
+@pytest.mark.parametrize(("where", "text"), questionnaire_texts())
+def test_every_questionnaire_text_is_plain(where: str, text: str) -> None:
+    assert check_text(text) == [], where
+
+
+def test_budget_explanations_are_plain() -> None:
+    """Every kind of explanation: zero, minimum, ordinary, panel, not sure."""
+    scheme = load_scheme()
+    areas = sorted(scheme.area_ids)
+    seen = set()
+    for letters in ["D" * len(areas), "C" + "D" * (len(areas) - 1), "B" * len(areas),
+                    "A" * len(areas)]:  # fmt: skip
+        answers: dict[str, str | None] = dict(zip(areas, letters))
+        for not_sure in (False, True):
+            if not_sure:
+                answers[areas[0]] = None
+            for sentence in score(scheme, answers).explanation:
+                seen.add(sentence)
+                assert check_text(sentence) == [], sentence
+    assert len(seen) >= 4
+
+
+def test_longest_possible_question_message_is_readable_aloud() -> None:
+    """Whole question messages stay within the sentence-length rule when put together."""
+    questionnaire = load_questionnaire()
+    template = RESPONSES["utter_question"][0]["text"]
+    for area, who in itertools.product(questionnaire.areas, WHO):
+        statements = "\n".join(
+            f"{s.letter}: {area.statement_text(s.letter, who)}" for s in area.statements
+        )
+        text = template.format(
+            number=1, total=11, intro=area.intro(who), statements=statements,
+            question=area.question(who),
+        )  # fmt: skip
+        problems = [p for p in check_text(text) if "words" in p and "sentence" in p]
+        assert problems == [], (area.id, who)
