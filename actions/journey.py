@@ -1,0 +1,76 @@
+"""Actions outside the form: arriving, finishing, pausing and asking for a person."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.context import interview, latest_turn, store
+from actions.render import utter
+from ras_core.interview import Say
+
+START_INTENTS = {"start_assessment", "start_again"}
+
+
+class ActionBegin(Action):
+    """Greets the person and decides whether there are questions to ask."""
+
+    def name(self) -> str:
+        return "action_begin"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        current = interview(tracker)
+        fresh = latest_turn(tracker).intent in START_INTENTS
+        journey, says = current.begin(fresh=fresh)
+        utter(dispatcher, domain, says, current.who)
+        return [SlotSet("journey", journey), SlotSet("saq_answer", None)]
+
+
+class ActionFinishAssessment(Action):
+    """After the form: the early budget, or a kind goodbye if the person chose not to go on."""
+
+    def name(self) -> str:
+        return "action_finish_assessment"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        current = interview(tracker)
+        says = current.budget_says() if current.person.consented else [Say("declined")]
+        utter(dispatcher, domain, says, current.who)
+        return [SlotSet("saq_answer", None), SlotSet("journey", "done")]
+
+
+class ActionPause(Action):
+    def name(self) -> str:
+        return "action_pause"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        # Everything is already in the database; pausing only closes the form.
+        utter(dispatcher, domain, [Say("paused")], interview(tracker).who)
+        return [SlotSet("saq_answer", None)]
+
+
+class ActionHumanHandoff(Action):
+    """Records that the person asked for a person. The full handoff comes with the review side."""
+
+    def name(self) -> str:
+        return "action_human_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        current = interview(tracker)
+        assessment_id = current.assessment.id if current.assessment else None
+        store().request_contact(
+            current.person.id, assessment_id, "asked_for_person", latest_turn(tracker).text
+        )
+        utter(dispatcher, domain, [Say("human_recorded")], current.who)
+        return []
+

@@ -1,0 +1,162 @@
+"""End to end: the real action server and Rasa server on loopback, as `make serve` runs them.
+
+A person goes through the whole questionnaire over the REST webhook with buttons, letters,
+positions and their own words. Half way, the Rasa server is killed (SIGKILL, like a crash)
+and started again: the person carries on at the same question. The £ figures are checked
+against ras_core and the rows in the database.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy import inspect, select
+
+from bot.servers import Servers, ServerSettings
+from ras_core.db import open_store
+from ras_core.money import format_money
+from ras_core.questionnaire import load_questionnaire
+from ras_core.scheme import load_scheme
+from ras_core.scoring import score
+from ras_core.storage import Store, answers, assessments, people
+
+pytestmark = pytest.mark.e2e
+REPO = Path(__file__).resolve().parents[2]
+MODEL = REPO / "models" / "assistant.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'assistant.db'}"
+
+
+@pytest.fixture(scope="module")
+def servers(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make train` first")
+    open_store(database)  # migrate, as the launcher does
+    settings = ServerSettings(
+        repo=REPO,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        database_url=database,
+        log_dir=tmp_path_factory.mktemp("logs"),
+        model=MODEL,
+    )
+    with Servers(settings) as running:
+        running.start_actions()
+        running.start_rasa()
+        running.wait_ready()
+        yield running
+
+
+class Person:
+    def __init__(self, servers: Servers, sender: str) -> None:
+        self.servers = servers
+        self.sender = sender
+        self.last: list[dict[str, Any]] = []
+
+    def says(self, message: str) -> str:
+        body = json.dumps({"sender": self.sender, "message": message}).encode()
+        request = urllib.request.Request(
+            self.servers.rest_url, body, {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            self.last = json.loads(response.read())
+        return "\n".join(m.get("text", "") for m in self.last)
+
+    def taps(self, title_start: str) -> str:
+        buttons = [b for m in self.last for b in m.get("buttons", [])]
+        chosen = [b for b in buttons if b["title"].startswith(title_start)]
+        assert chosen, f"no button starting {title_start!r} in {[b['title'] for b in buttons]}"
+        return self.says(chosen[0]["payload"])
+
+
+def test_whole_assessment_over_rest_survives_a_crash(servers: Servers, database: str) -> None:
+    questionnaire = load_questionnaire()
+    areas = questionnaire.areas
+    sam = Person(servers, "rest:e2e-sam")
+
+    reply = sam.says("hello")
+    assert "early idea of your budget" in reply and "Do you want to go on?" in reply
+    assert "Who are the questions about?" in sam.taps("Yes")
+    assert "Question 1 of 11" in sam.says("its for me")
+
+    assert "Question 2 of 11" in sam.taps("B:")  # a button
+    assert "Question 3 of 11" in sam.says("a")  # a letter
+    assert "Question 4 of 11" in sam.says("the third one")  # a position
+    reply = sam.says("I can't go out on my own at all, I need someone with me")  # own words
+    assert reply.startswith("It sounds like A:") and reply.endswith("Is that right?")
+    assert "Question 5 of 11" in sam.says("yes")
+
+    # A crash: the Rasa server dies without warning and comes back.
+    servers.kill_rasa()
+    servers.start_rasa()
+    servers.wait_ready()
+    reply = sam.says("hello")
+    assert "carry on from question 5 of 11" in reply
+    assert "Question 5 of 11" in reply
+
+    reply = sam.says("not sure")
+    assert "not sure" in reply and "Question 6 of 11" in reply
+    assert "Question 7 of 11" in sam.says("D")
+    reply = sam.says("go back")
+    assert "Last time you chose D" in reply and "Question 6 of 11" in reply
+    assert "Question 7 of 11" in sam.says("C")
+    for letter in "CBAD":
+        sam.says(letter)
+    reply = sam.taps("C:")
+    assert reply.startswith("Here is what you told me")
+    assert "6. " in reply
+
+    reply = sam.taps("Yes")
+    chosen = dict(zip([a.id for a in areas], ["B", "A", "C", "A", None, "C", "C", "B", "A", "D", "C"]))
+    expected = score(load_scheme(), chosen)
+    assert f"about {format_money(expected.yearly)} a year" in reply
+    assert f"about {format_money(expected.weekly)} a week" in reply
+    assert "coordinator" in reply
+
+    store = Store(open_store(database).engine)
+    with store.engine.connect() as conn:
+        person = conn.execute(select(people).where(people.c.channel_user_id == "e2e-sam")).one()
+        assessment = conn.execute(
+            select(assessments).where(assessments.c.person_id == person.id)
+        ).one()
+        rows = conn.execute(select(answers).where(answers.c.assessment_id == assessment.id)).all()
+    assert person.channel == "rest" and assessment.status == "complete"
+    stored = {row.area_id: row for row in rows}
+    assert {area: row.letter for area, row in stored.items()} == chosen
+    assert stored[areas[0].id].how == "button"
+    assert stored[areas[1].id].how == "letter"
+    assert stored[areas[2].id].how == "position"
+    assert stored[areas[3].id].how == "words" and stored[areas[3].id].confirmed
+    assert "someone with me" in stored[areas[3].id].own_words
+    assert stored[areas[4].id].not_sure
+    budget = store.budget(assessment.id)
+    assert budget is not None
+    assert (budget.yearly_pounds, budget.weekly_pounds) == (int(expected.yearly), int(expected.weekly))
+    assert budget.scheme_id == "default"
+    # Rasa's SQL tracker store keeps the conversation in the same database.
+    assert "events" in inspect(store.engine).get_table_names()
+
+
+def test_odd_messages_get_a_kind_reply(servers: Servers) -> None:
+    alex = Person(servers, "rest:e2e-alex")
+    alex.says("hello")
+    alex.taps("Yes")
+    alex.taps("Me")
+    for odd in ["asdfgh qwerty", "🙂🙂", "x" * 2000]:
+        reply = alex.says(odd)
+        assert "Sorry, I did not get that" in reply
+        assert "Question 1 of 11" in reply
