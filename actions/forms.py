@@ -27,6 +27,9 @@ class ValidateAssessmentForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """Hand the message to the interview; the slot is filled only when it is over."""
+        if not isinstance(slot_value, str):
+            # Rasa also validates when the form starts; there is no new answer then.
+            return {"saq_answer": None}
         current = interview(tracker)
         outcome = current.handle(latest_turn(tracker))
         utter(dispatcher, domain, outcome.says, current.who)

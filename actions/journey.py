@@ -27,7 +27,7 @@ class ActionBegin(Action):
         fresh = latest_turn(tracker).intent in START_INTENTS
         journey, says = current.begin(fresh=fresh)
         utter(dispatcher, domain, says, current.who)
-        return [SlotSet("journey", journey), SlotSet("saq_answer", None)]
+        return [SlotSet("journey", journey)]
 
 
 class ActionFinishAssessment(Action):
@@ -73,4 +73,3 @@ class ActionHumanHandoff(Action):
         )
         utter(dispatcher, domain, [Say("human_recorded")], current.who)
         return []
-

@@ -41,7 +41,9 @@ def render(domain: dict[str, Any], say: Say, who: str) -> dict[str, Any]:
     return {"text": text, "buttons": buttons}
 
 
-def utter(dispatcher: CollectingDispatcher, domain: dict[str, Any], says: list[Say], who: str) -> None:
+def utter(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any], says: list[Say], who: str
+) -> None:
     for say in says:
         message = render(domain, say, who)
         dispatcher.utter_message(text=message["text"], buttons=message["buttons"] or None)

@@ -6,8 +6,9 @@ so a council officer editing a file can fix it without reading code.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import yaml
 
@@ -39,7 +40,7 @@ def read_yaml_mapping(path: Path | str) -> dict[str, Any]:
 
 
 class Fields:
-    """Typed access to one mapping inside a data file, with the dotted field path kept for errors."""
+    """Typed access to one mapping in a data file; keeps the dotted field path for errors."""
 
     def __init__(self, path: Path | str, data: Any, where: str = "") -> None:
         self.path = Path(path)
@@ -102,10 +103,10 @@ class Fields:
             raise self.error(key, f"must be one of {', '.join(allowed)}, not {value!r}")
         return value
 
-    def sub(self, key: str) -> "Fields":
+    def sub(self, key: str) -> Fields:
         return Fields(self.path, self.raw(key), self.name(key))
 
-    def items(self, key: str) -> Iterator["Fields"]:
+    def items(self, key: str) -> Iterator[Fields]:
         """Each entry of a non-empty list of mappings."""
         value = self.raw(key)
         if not isinstance(value, list) or not value:

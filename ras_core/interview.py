@@ -272,9 +272,7 @@ class Interview:
 
     def _record(self, letter: str | None, own_words: str, how: str, confirmed: bool) -> Outcome:
         assert self.assessment is not None
-        self.store.save_answer(
-            self.assessment.id, self.area.id, letter, own_words, how, confirmed
-        )
+        self.store.save_answer(self.assessment.id, self.area.id, letter, own_words, how, confirmed)
         answered = self.store.answers(self.assessment.id)
         unanswered = [i for i, a in enumerate(self.questionnaire.areas) if a.id not in answered]
         clear = dict(pending_letter=None, pending_words=None, pending_how=None)

@@ -17,20 +17,22 @@ from ras_core.datafile import DataFileError, read_yaml_mapping
 DEFAULT_PHRASES = Path(__file__).parent / "data" / "phrases.yml"
 
 # Every sentence the program uses, with the placeholders it may contain.
-PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType({
-    "points": frozenset({"points"}),
-    "price": frozenset({"price", "points", "amount"}),
-    "band": frozenset({"points", "low", "high", "amount"}),
-    "informal_reduce": frozenset({"help", "percent", "letter"}),
-    "informal_help_A": frozenset(),
-    "informal_help_B": frozenset(),
-    "informal_help_C": frozenset(),
-    "informal_help_D": frozenset(),
-    "minimum": frozenset({"minimum"}),
-    "zero": frozenset(),
-    "result": frozenset({"amount"}),
-    "panel": frozenset({"amount"}),
-})
+PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "points": frozenset({"points"}),
+        "price": frozenset({"price", "points", "amount"}),
+        "band": frozenset({"points", "low", "high", "amount"}),
+        "informal_reduce": frozenset({"help", "percent", "letter"}),
+        "informal_help_A": frozenset(),
+        "informal_help_B": frozenset(),
+        "informal_help_C": frozenset(),
+        "informal_help_D": frozenset(),
+        "minimum": frozenset({"minimum"}),
+        "zero": frozenset(),
+        "result": frozenset({"amount"}),
+        "panel": frozenset({"amount"}),
+    }
+)
 
 
 class PhraseError(LookupError):
@@ -72,8 +74,9 @@ def parse_phrases(path: Path | str) -> Mapping[str, str]:
         if unknown:
             known = ", ".join(f"{{{name}}}" for name in sorted(allowed)) or "none"
             raise DataFileError(
-                path, key, f"uses {{{unknown[0]}}}, which the program does not fill in "
-                f"(it knows: {known})",
+                path,
+                key,
+                f"uses {{{unknown[0]}}}, which the program does not fill in (it knows: {known})",
             )
         templates[key] = " ".join(template.split())
     return MappingProxyType(templates)

@@ -100,26 +100,30 @@ class Scheme:
         for area in asked:
             if area not in scored:
                 raise DataFileError(
-                    self.source, f"points.{area}",
+                    self.source,
+                    f"points.{area}",
                     "is missing: the questionnaire asks about this area, but the scheme "
                     "gives it no points",
                 )
         for area in self.points:
             if area not in asked:
                 raise DataFileError(
-                    self.source, f"points.{area}",
+                    self.source,
+                    f"points.{area}",
                     "is not an area the questionnaire asks about",
                 )
         rule = self.informal
         if informal_area_id is not None and rule.area is not None and informal_area_id != rule.area:
             raise DataFileError(
-                self.source, "informal_support.area",
+                self.source,
+                "informal_support.area",
                 f"is {rule.area!r}, but the questionnaire asks about family and friends "
                 f"in {informal_area_id!r}",
             )
         if informal_area_id is None and rule.area is not None and rule.effect != "record_only":
             raise DataFileError(
-                self.source, "informal_support.area",
+                self.source,
+                "informal_support.area",
                 f"is {rule.area!r}, but the questionnaire does not ask about help from "
                 "family and friends",
             )
@@ -212,7 +216,8 @@ def _bands(fields: Fields, max_points: int) -> tuple[Band, ...]:
     if bands[-1].to_points < max_points:
         last = f"bands[{len(bands) - 1}].to"
         raise DataFileError(
-            fields.path, last,
+            fields.path,
+            last,
             f"is {bands[-1].to_points}, but the highest possible score is {max_points}; "
             "the bands must reach it",
         )
@@ -325,4 +330,3 @@ def load_scheme(path: Path | str | None = None) -> Scheme:
 
 def clear_scheme_cache() -> None:
     _load_cached.cache_clear()
-

@@ -124,13 +124,18 @@ def score(scheme: Scheme, answers: Mapping[str, str | None]) -> Breakdown:
         band = scheme.band_for(total)
         base = band.yearly
         method_line = phrase(
-            "band", points=total, low=band.from_points, high=band.to_points,
+            "band",
+            points=total,
+            low=band.from_points,
+            high=band.to_points,
             amount=format_money(base),
         )
     else:
         base = scheme.price_per_point * total
         method_line = phrase(
-            "price", points=total, price=format_money(scheme.price_per_point),
+            "price",
+            points=total,
+            price=format_money(scheme.price_per_point),
             amount=format_money(base),
         )
     if total > 0 or base != 0:
@@ -145,10 +150,14 @@ def score(scheme: Scheme, answers: Mapping[str, str | None]) -> Breakdown:
     percent = scheme.informal.percent_for(informal_letter)
     amount = base * (100 - percent) / 100
     if percent > 0 and base > 0 and informal_letter is not None:
-        lines.append(phrase(
-            "informal_reduce", help=phrase(f"informal_help_{informal_letter}"),
-            percent=percent, letter=informal_letter,
-        ))
+        lines.append(
+            phrase(
+                "informal_reduce",
+                help=phrase(f"informal_help_{informal_letter}"),
+                percent=percent,
+                letter=informal_letter,
+            )
+        )
 
     # 4. Minimum, only when there are points.
     minimum_applied = total > 0 and amount < scheme.minimum

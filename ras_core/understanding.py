@@ -9,8 +9,8 @@ marked unsure, so the interview checks them back before saving.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 LETTERS = ("A", "B", "C", "D")
 
@@ -38,7 +38,9 @@ INTENT_MOVES = {
 CONFIDENT = 0.6
 
 _FILLER = r"(?:the|option|letter|answer|number|no\.?|its|it's|it is|i choose|i pick|pick|choose)"
-_LETTER = re.compile(rf"^\s*(?:{_FILLER}\s+)*\(?([abcd])\)?\s*(?:please|pls|plz)?\s*[.!]*\s*$", re.I)
+_LETTER = re.compile(
+    rf"^\s*(?:{_FILLER}\s+)*\(?([abcd])\)?\s*(?:please|pls|plz)?\s*[.!]*\s*$", re.I
+)
 _POSITIONS = {
     "first": 0, "1st": 0, "one": 0, "1": 0, "top": 0,
     "second": 1, "2nd": 1, "two": 1, "2": 1,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from rasa_sdk import Action, Tracker
@@ -73,14 +74,18 @@ def tracker(
     )
 
 
-def run(action: Action, track: Tracker, domain: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def run(
+    action: Action, track: Tracker, domain: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run an action; returns (messages sent, events returned)."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, track, domain))
     return dispatcher.messages, events
 
 
-def answer(message: dict[str, Any] | str, domain: dict[str, Any], sender: str = "test:7") -> tuple[list[dict[str, Any]], Any]:
+def answer(
+    message: dict[str, Any] | str, domain: dict[str, Any], sender: str = "test:7"
+) -> tuple[list[dict[str, Any]], Any]:
     """One message inside the form, through the form validation action as Rasa calls it."""
     messages, events = run(
         ValidateAssessmentForm(), tracker(message, sender, active_loop="assessment_form"), domain

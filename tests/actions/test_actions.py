@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from actions.context import store
 from actions.forms import FINISHED, ActionAskSaqAnswer
 from actions.journey import ActionBegin, ActionFinishAssessment, ActionHumanHandoff, ActionPause
-from actions.context import store
 from actions.render import MissingWords, render
 from ras_core.interview import Say
 from ras_core.money import format_money
@@ -30,7 +30,9 @@ def titles(messages: list[dict[str, Any]]) -> list[str]:
 
 
 def ask(domain: Domain, sender: str = "test:7") -> list[dict[str, Any]]:
-    messages, _ = run(ActionAskSaqAnswer(), tracker("", sender, active_loop="assessment_form"), domain)
+    messages, _ = run(
+        ActionAskSaqAnswer(), tracker("", sender, active_loop="assessment_form"), domain
+    )
     return messages
 
 
@@ -65,7 +67,9 @@ def test_question_has_progress_statements_and_at_most_six_buttons(domain: Domain
     assert first.statement_text("A", "self") in text
     assert text.rstrip().endswith(first.question("self"))  # the question comes last
     assert titles(messages) == [
-        *(f"{s.letter}: {s.label}" for s in first.statements), "Not sure", "What does that mean?"
+        *(f"{s.letter}: {s.label}" for s in first.statements),
+        "Not sure",
+        "What does that mean?",
     ]
     assert len(titles(messages)) <= 6
 
@@ -147,4 +151,3 @@ def test_missing_words_are_a_clear_error(domain: Domain) -> None:
         render(domain, Say("no_such_message"), "self")
     with pytest.raises(MissingWords):
         render(domain, Say("question", {"number": 1}), "self")
-

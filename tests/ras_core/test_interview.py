@@ -87,7 +87,8 @@ def test_whole_questionnaire_by_letters_gives_the_scheme_budget(chat: Chat, stor
 
     interview = chat.interview()
     assert interview.assessment is None and interview.finished is not None
-    expected = score(SCHEME, {a.id: l for a, l in zip(QUESTIONNAIRE.areas, letters)})
+    chosen = dict(zip([area.id for area in QUESTIONNAIRE.areas], letters, strict=True))
+    expected = score(SCHEME, chosen)
     budget = store.budget(interview.finished.id)
     assert budget is not None
     assert budget.yearly_pounds == int(expected.yearly)

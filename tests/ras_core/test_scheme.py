@@ -30,9 +30,16 @@ from ras_core.scheme import (
 
 BANDS_SCHEME = SCHEMES_DIR / "example_bands.yml"
 AREAS = [
-    "looking_after_myself", "keeping_safe", "eating_and_drinking", "health_and_wellbeing",
-    "getting_about", "my_home", "decisions_and_money", "relationships",
-    "being_part_of_my_community", "work_learning_volunteering",
+    "looking_after_myself",
+    "keeping_safe",
+    "eating_and_drinking",
+    "health_and_wellbeing",
+    "getting_about",
+    "my_home",
+    "decisions_and_money",
+    "relationships",
+    "being_part_of_my_community",
+    "work_learning_volunteering",
 ]
 
 
@@ -58,6 +65,7 @@ def _expect_error(path: Path, field: str) -> DataFileError:
 
 # --- money -----------------------------------------------------------------------------------
 
+
 def test_format_money() -> None:
     assert format_money(12400) == "£12,400"
     assert format_money(Decimal("12400.00")) == "£12,400"
@@ -78,6 +86,7 @@ def test_round_to_is_half_up() -> None:
 
 
 # --- the shipped schemes ---------------------------------------------------------------------
+
 
 def test_default_scheme() -> None:
     scheme = load_scheme(DEFAULT_SCHEME)
@@ -143,6 +152,7 @@ def test_check_areas() -> None:
 
 
 # --- bad scheme files ------------------------------------------------------------------------
+
 
 def test_missing_price_per_point(tmp_path: Path) -> None:
     data = _default_data()
@@ -223,7 +233,8 @@ def test_bands_not_starting_at_zero(tmp_path: Path) -> None:
 def test_reduce_percent_over_100(tmp_path: Path) -> None:
     data = _default_data()
     data["informal_support"] = {
-        "area": "help_from_family_and_friends", "effect": "reduce_percent",
+        "area": "help_from_family_and_friends",
+        "effect": "reduce_percent",
         "reduce_percent": {"A": 120, "B": 10, "C": 5, "D": 0},
     }
     _expect_error(_write(tmp_path, data), "informal_support.reduce_percent.A")
@@ -248,6 +259,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 # --- phrases ---------------------------------------------------------------------------------
 
+
 def test_phrase_fills_placeholders() -> None:
     assert phrase("points", points=12) == "The answers add up to 12 points."
     with pytest.raises(PhraseError, match="no sentence"):
@@ -258,8 +270,15 @@ def test_phrase_fills_placeholders() -> None:
 
 def _sample(key: str, template: str) -> str:
     values = {
-        "points": 96, "price": "£265", "amount": "£25,440", "low": 91, "high": 96,
-        "help": "a lot of help", "percent": 20, "letter": "A", "minimum": "£1,500",
+        "points": 96,
+        "price": "£265",
+        "amount": "£25,440",
+        "low": 91,
+        "high": 96,
+        "help": "a lot of help",
+        "percent": 20,
+        "letter": "A",
+        "minimum": "£1,500",
     }
     return template.format(**values)
 

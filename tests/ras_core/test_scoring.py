@@ -25,6 +25,7 @@ def _all(letter: str | None, scheme: Scheme = DEFAULT) -> dict[str, str | None]:
 
 # --- worked examples, by hand, default scheme -------------------------------------------------
 
+
 def test_all_d_is_nothing() -> None:
     result = score(DEFAULT, _all("D"))
     assert result.total_points == 0
@@ -129,7 +130,10 @@ def test_record_is_json_safe() -> None:
     assert json.loads(json.dumps(record)) == record
     assert record["yearly"] == "24650"  # 93 x £265 = £24,645 and record["needs_panel"] is True
     assert record["areas"][5] == {
-        "area_id": "my_home", "letter": "B", "not_sure": True, "points": 5,
+        "area_id": "my_home",
+        "letter": "B",
+        "not_sure": True,
+        "points": 5,
     }
 
 
@@ -140,8 +144,9 @@ ANSWER = st.sampled_from([*LETTERS, None])
 
 
 @st.composite
-def cases(draw: st.DrawFn, scheme_strategy: st.SearchStrategy[Scheme] = SCHEMES
-          ) -> tuple[Scheme, dict[str, str | None]]:
+def cases(
+    draw: st.DrawFn, scheme_strategy: st.SearchStrategy[Scheme] = SCHEMES
+) -> tuple[Scheme, dict[str, str | None]]:
     scheme = draw(scheme_strategy)
     answers: dict[str, str | None] = {area: draw(ANSWER) for area in scheme.area_ids}
     informal = draw(st.sampled_from(["absent", *LETTERS, None]))
@@ -152,8 +157,7 @@ def cases(draw: st.DrawFn, scheme_strategy: st.SearchStrategy[Scheme] = SCHEMES
 
 def _money_steps_hold(result: Breakdown, scheme: Scheme) -> None:
     assert result.yearly == round_to(result.yearly, scheme.yearly_round_to)
-    assert result.weekly == round_to(result.yearly / scheme.weeks_per_year,
-                                     scheme.weekly_round_to)
+    assert result.weekly == round_to(result.yearly / scheme.weeks_per_year, scheme.weekly_round_to)
     assert result.total_points == sum(a.points for a in result.areas)
 
 
@@ -186,7 +190,7 @@ def test_deterministic(case: tuple[Scheme, dict[str, str | None]]) -> None:
 @settings(deadline=None)
 @given(cases())
 def test_minimum_respected_when_there_are_points(
-    case: tuple[Scheme, dict[str, str | None]]
+    case: tuple[Scheme, dict[str, str | None]],
 ) -> None:
     scheme, answers = case
     result = score(scheme, answers)
@@ -198,9 +202,7 @@ def test_minimum_respected_when_there_are_points(
 
 @settings(deadline=None)
 @given(cases(st.just(DEFAULT)))
-def test_above_threshold_goes_to_panel_uncapped(
-    case: tuple[Scheme, dict[str, str | None]]
-) -> None:
+def test_above_threshold_goes_to_panel_uncapped(case: tuple[Scheme, dict[str, str | None]]) -> None:
     scheme, answers = case
     result = score(scheme, answers)
     assert scheme.panel_threshold is not None
@@ -213,9 +215,7 @@ def test_above_threshold_goes_to_panel_uncapped(
 
 @settings(deadline=None)
 @given(cases(st.just(BANDS)))
-def test_bands_scheme_gives_the_band_amount(
-    case: tuple[Scheme, dict[str, str | None]]
-) -> None:
+def test_bands_scheme_gives_the_band_amount(case: tuple[Scheme, dict[str, str | None]]) -> None:
     scheme, answers = case
     result = score(scheme, answers)
     band = scheme.band_for(result.total_points)

@@ -1,0 +1,46 @@
+# Two commands matter: `make run` and `make test`. Both set up the machine first
+# (scripts/bootstrap.sh: Python 3.10, .venv, packages, the trained model), skipping what is done.
+
+PYTHON := .venv/bin/python
+BIN := .venv/bin
+BOOTSTRAP := bash scripts/bootstrap.sh
+
+.DEFAULT_GOAL := help
+.PHONY: help bootstrap run serve chat test train lint lock clean
+
+help: ## Show this list
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
+
+bootstrap: ## Set up Python 3.10, .venv, packages and the model (skips what is done)
+	@$(BOOTSTRAP)
+
+# Later: when a Telegram bot token is set, `make run` will start the Telegram front end
+# instead of the terminal chat. Without a token it always chats in the terminal.
+run: bootstrap ## Set everything up, start the servers and chat in this terminal
+	@$(PYTHON) -m bot.launch chat
+
+serve: bootstrap ## Set everything up and run both servers until Ctrl-C (REST webhook)
+	@$(PYTHON) -m bot.launch serve
+
+test: bootstrap ## Set everything up, then run every check and test
+	@bash scripts/test.sh
+
+train: ## Train the model again now
+	@$(BOOTSTRAP) --force-train
+
+lint: ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+lock: ## Regenerate constraints.txt from what is installed in .venv
+	@{ \
+	  echo "# Exact versions of every Python package, resolved together with Rasa 3.6.21 on Python 3.10."; \
+	  echo "# Made by pip freeze --exclude-editable in .venv: regenerate with make lock."; \
+	  echo "# scripts/bootstrap.sh installs with: pip install -r requirements.in -c constraints.txt"; \
+	  $(PYTHON) -m pip freeze --exclude-editable | grep -viE '^pkg[-_]resources' ; \
+	} > constraints.txt.new && mv constraints.txt.new constraints.txt
+	@echo "constraints.txt: $$(grep -vc '^#' constraints.txt) packages"
+
+clean: ## Remove var/ (logs and the local database), models/ and caches (keeps .venv)
+	rm -rf var models .rasa results .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -path ./.venv -prune -o -type d -name __pycache__ -exec rm -rf {} +

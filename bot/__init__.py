@@ -1,0 +1,1 @@
+"""Rasa configuration, the launcher and the terminal chat for the assistant."""

@@ -1,0 +1,107 @@
+"""Run the assistant on this machine.
+
+    python -m bot.launch serve   # both servers in the foreground until Ctrl-C
+    python -m bot.launch chat    # both servers, then a chat in this terminal
+
+Before the servers start, the database is brought up to date (`python -m ras_core.db upgrade`).
+Settings come from RASA_PORT, ACTION_PORT and DATABASE_URL (see README.md).
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+from bot import terminal_chat
+from bot.servers import ServerError, Servers, ServerSettings
+
+USAGE = "Usage: python -m bot.launch serve|chat"
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def migrate(settings: ServerSettings, servers: Servers) -> None:
+    say("Updating the database ...")
+    result = subprocess.run(
+        [sys.executable, "-m", "ras_core.db", "upgrade"],
+        cwd=settings.repo,
+        env=servers.environment(),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip().splitlines()[-40:]
+        raise ServerError("The database could not be updated:\n" + "\n".join(output))
+
+
+def check_model(settings: ServerSettings) -> None:
+    if not settings.model.exists():
+        raise ServerError(
+            f"There is no trained model at {settings.model}.\n"
+            "Run `make train` (or `make run`, which sets everything up) first."
+        )
+
+
+def start(settings: ServerSettings, servers: Servers) -> None:
+    servers.check_ports()
+    migrate(settings, servers)
+    say("Starting the action server and the Rasa server (this can take a minute) ...")
+    servers.start_actions()
+    servers.start_rasa()
+    servers.wait_ready()
+
+
+def serve_until_stopped(servers: Servers) -> None:
+    settings = servers.settings
+    say("")
+    say(f"Rasa server:    {servers.rasa_url}")
+    say(f"REST webhook:   POST {servers.rest_url}")
+    say('                {"sender": "rest:demo", "message": "hello"}')
+    say(f"Action server:  {servers.actions_url}")
+    say(f"Logs:           {settings.log_dir}")
+    say("Press Ctrl-C to stop.")
+    while True:
+        servers.check_running()
+        time.sleep(1)
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str]) -> int:
+    if argv[1:] not in (["serve"], ["chat"]):
+        print(USAGE, file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        settings = ServerSettings.from_env()
+        check_model(settings)
+        with Servers(settings) as servers:
+            try:
+                start(settings, servers)
+                if argv[1] == "serve":
+                    serve_until_stopped(servers)
+                    return 0
+                return terminal_chat.chat(servers.rest_url)
+            except KeyboardInterrupt:
+                say("")
+                return 0
+            finally:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C can't cut it short
+                if servers.rasa.running or servers.actions.running:
+                    say("Stopping the servers ...")
+    except ServerError as error:
+        print(f"\n{error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

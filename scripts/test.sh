@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Every check, in order, stopping at the first failure. Run after scripts/bootstrap.sh
+# (`make test` does both). Each step prints one line with its time.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+BIN="$REPO/.venv/bin"
+[ -x "$BIN/python" ] || { echo "ERROR: no .venv: run bash scripts/bootstrap.sh first" >&2; exit 1; }
+
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+export PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}"
+mkdir -p var/test-results
+
+summary=()
+
+# step NAME COMMAND...: run it, print its time, stop everything if it fails.
+step() {
+  local name="$1"; shift
+  local started rc seconds
+  printf '\n==> %s\n' "$name"
+  started=$(date +%s%N)
+  set +e
+  "$@"
+  rc=$?
+  set -e
+  seconds=$(awk -v ns="$(( $(date +%s%N) - started ))" 'BEGIN { printf "%.1f", ns / 1e9 }')
+  if [ "$rc" -ne 0 ]; then
+    printf '==> FAILED: %s (%s s, exit code %d)\n' "$name" "$seconds" "$rc" >&2
+    exit "$rc"
+  fi
+  summary+=("$(printf '%-22s %7s s' "$name" "$seconds")")
+  printf '==> ok: %s (%s s)\n' "$name" "$seconds"
+}
+
+step "ruff" "$BIN/ruff" check .
+step "mypy" "$BIN/mypy"
+step "rasa data validate" "$BIN/rasa" data validate \
+  --domain bot/domain --data nlu_data --config bot/config.yml --fail-on-warnings
+step "pytest" "$BIN/python" -m pytest
+# Conversation tests: Rasa predicts each step of the stories in tests/conversations.
+# `rasa test core` does not call the action server: custom actions are only predicted, not run
+# (the end-to-end tests in tests/e2e run them for real).
+step "rasa test core" "$BIN/rasa" test core --model models/assistant.tar.gz \
+  --stories tests/conversations --fail-on-prediction-errors --out var/test-results
+
+printf '\nAll steps passed:\n'
+printf '  %s\n' "${summary[@]}"
