@@ -1,0 +1,1 @@
+"""Tests that talk to the fake Telegram Bot API with the real python-telegram-bot."""
