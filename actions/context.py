@@ -60,4 +60,6 @@ def latest_turn(tracker: Tracker) -> Turn:
         confidence=float(intent.get("confidence") or 0.0),
         option=option,
         from_button=text.startswith("/"),
+        # The Telegram front end marks words it heard in a voice note (REST "metadata").
+        spoken=bool((message.get("metadata") or {}).get("spoken")),
     )

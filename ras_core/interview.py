@@ -180,18 +180,19 @@ class Interview:
         return Outcome([Say("unclear")])
 
     def _on_question(self, move: Move, turn: Turn) -> Outcome:
+        how = "voice" if turn.spoken else move.how
         if move.kind == "answer" and move.letter is not None:
             if move.sure:
-                return self._record(move.letter, self._words(move, turn), move.how, False)
+                return self._record(move.letter, self._words(move, turn), how, False)
             self._move(
                 stage="confirm_answer",
                 pending_letter=move.letter,
                 pending_words=turn.text,
-                pending_how=move.how,
+                pending_how=how,
             )
             return Outcome([])
         if move.kind == "not_sure":
-            outcome = self._record(None, turn.text, move.how, False)
+            outcome = self._record(None, turn.text, how, False)
             return Outcome([Say("not_sure_noted"), *outcome.says], outcome.finished)
         if move.kind == "explain":
             return Outcome([Say("explain_area", {"explain": self.area.explain(self.who)})])
@@ -206,8 +207,9 @@ class Interview:
         assert self.assessment is not None
         pending = self.assessment
         if move.kind == "yes" and pending.pending_letter:
+            how = pending.pending_how or "words"
             return self._record(
-                pending.pending_letter, pending.pending_words or turn.text, "words", True
+                pending.pending_letter, pending.pending_words or turn.text, how, True
             )
         if move.kind == "no":
             self._move(stage="question", pending_letter=None, pending_words=None, pending_how=None)

@@ -44,6 +44,8 @@ people = Table(
     Column("channel_user_id", String(128), nullable=False),
     Column("consented_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("reads_aloud", Boolean),  # None until asked
+    Column("slow_speech", Boolean, nullable=False, default=False),
     UniqueConstraint("channel", "channel_user_id", name="uq_people_channel_user"),
 )
 
@@ -150,6 +152,12 @@ class Person:
 
 
 @dataclass(frozen=True)
+class VoicePreferences:
+    reads_aloud: bool | None  # None: not asked yet
+    slow: bool
+
+
+@dataclass(frozen=True)
 class Assessment:
     id: int
     person_id: int
@@ -224,11 +232,30 @@ class Store:
         )
         return conn.execute(query).first()
 
+    def voice_preferences(self, person_id: int) -> VoicePreferences:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(people.c.reads_aloud, people.c.slow_speech).where(people.c.id == person_id)
+            ).one()
+        return VoicePreferences(row.reads_aloud, bool(row.slow_speech))
+
+    def set_voice_preferences(
+        self, person_id: int, *, reads_aloud: bool | None = None, slow: bool | None = None
+    ) -> VoicePreferences:
+        """Change what is given; leave the rest as it is."""
+        changes: dict[str, Any] = {}
+        if reads_aloud is not None:
+            changes["reads_aloud"] = reads_aloud
+        if slow is not None:
+            changes["slow_speech"] = slow
+        if changes:
+            with self.engine.begin() as conn:
+                conn.execute(people.update().where(people.c.id == person_id).values(**changes))
+        return self.voice_preferences(person_id)
+
     def record_consent(self, person_id: int) -> None:
         with self.engine.begin() as conn:
-            conn.execute(
-                people.update().where(people.c.id == person_id).values(consented_at=now())
-            )
+            conn.execute(people.update().where(people.c.id == person_id).values(consented_at=now()))
 
     def request_contact(
         self, person_id: int, assessment_id: int | None, reason: str, words: str

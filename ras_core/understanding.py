@@ -70,6 +70,7 @@ class Turn:
     confidence: float = 0.0
     option: str | None = None  # the letter the NLU model found, if any
     from_button: bool = False
+    spoken: bool = False  # heard from a voice note (the front end checked the words first)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Move:
 
     kind: str
     letter: str | None = None
-    how: str = "words"  # button, letter, position, words
+    how: str = "words"  # button, letter, position, words (saved as "voice" when spoken)
     sure: bool = True
 
 

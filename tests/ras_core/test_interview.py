@@ -225,3 +225,16 @@ def test_coming_back_after_finishing_shows_the_budget(chat: Chat) -> None:
     assert [s.key for s in says][:2] == ["welcome_done", "budget"]
     journey, says = chat.interview().begin(fresh=True)
     assert journey == "questions" and chat.prompt_keys() == ["ask_who"]
+
+
+def test_answers_heard_in_a_voice_note_are_saved_as_voice(chat: Chat, store: Store) -> None:
+    chat.start()
+    chat.interview().handle(Turn("the second one", "choose_option", 0.95, None, spoken=True))
+    chat.interview().handle(
+        Turn("I cannot wash on my own", "describe_lot_of_help", 0.95, None, spoken=True)
+    )
+    chat.send("yes", "affirm")  # the check of what it understood, typed this time
+    saved = store.answers(chat.interview().assessment.id)  # type: ignore[union-attr]
+    first, second = (saved[area.id] for area in QUESTIONNAIRE.areas[:2])
+    assert (first.letter, first.how, first.own_words) == ("B", "voice", "the second one")
+    assert (second.letter, second.how, second.confirmed) == ("A", "voice", True)
