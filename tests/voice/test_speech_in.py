@@ -1,0 +1,52 @@
+"""Speech in: voice notes made with the offline engine, sent through OGG/Opus as Telegram does,
+heard by pocketsphinx."""
+
+from __future__ import annotations
+
+import pytest
+
+from accessibility.voice import (
+    PocketsphinxTranscriber,
+    SpeechError,
+    decode_ogg,
+    expected_phrases,
+)
+from tests.support.voice import spoken
+
+BUTTONS = ["A: A lot of help", "B: Some help", "C: Help now and then", "D: Hardly any help"]
+
+
+@pytest.fixture(scope="module")
+def transcriber() -> PocketsphinxTranscriber:
+    return PocketsphinxTranscriber()
+
+
+@pytest.mark.parametrize("said", ["the second one", "go back", "not sure", "some help"])
+def test_short_answers_are_heard_exactly_from_the_list(
+    transcriber: PocketsphinxTranscriber, said: str
+) -> None:
+    heard = transcriber.transcribe(decode_ogg(spoken(said)), expected_phrases(BUTTONS))
+    assert (heard.text, heard.from_grammar) == (said, True)
+
+
+def test_anything_else_is_heard_freely(transcriber: PocketsphinxTranscriber) -> None:
+    said = "I need help to wash every morning"
+    heard = transcriber.transcribe(decode_ogg(spoken(said)), expected_phrases(BUTTONS))
+    assert not heard.from_grammar
+    assert {"help", "wash", "morning"} <= set(heard.text.split())
+
+
+def test_a_voice_note_that_is_not_audio_is_an_error() -> None:
+    with pytest.raises(SpeechError):
+        decode_ogg(b"OggS this is not really audio")
+    with pytest.raises(SpeechError):
+        decode_ogg(b"")
+
+
+def test_expected_phrases_cover_buttons_letters_positions_and_commands() -> None:
+    phrases = expected_phrases(BUTTONS, ["I need a lot of support to take care of myself."])
+    for phrase in ["a a lot of help", "a lot of help", "b", "letter c", "the second one",
+                   "the last one", "yes", "no", "go back", "talk to a person",
+                   "i need a lot of support to take care of myself"]:  # fmt: skip
+        assert phrase in phrases
+    assert len(phrases) == len(set(phrases))
