@@ -6,7 +6,7 @@ BIN := .venv/bin
 BOOTSTRAP := bash scripts/bootstrap.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap run serve chat test train lint lock clean
+.PHONY: help bootstrap run serve chat test train lint lock clean bench voices
 
 help: ## Show this list
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
@@ -14,9 +14,8 @@ help: ## Show this list
 bootstrap: ## Set up Python 3.10, .venv, packages and the model (skips what is done)
 	@$(BOOTSTRAP)
 
-# Later: when a Telegram bot token is set, `make run` will start the Telegram front end
-# instead of the terminal chat. Without a token it always chats in the terminal.
-run: bootstrap ## Set everything up, start the servers and chat in this terminal
+# With TELEGRAM_BOT_TOKEN set, `make run` starts the Telegram bot instead of the terminal chat.
+run: bootstrap ## Set everything up, start the servers and chat here (or on Telegram with a token)
 	@$(PYTHON) -m bot.launch chat
 
 serve: bootstrap ## Set everything up and run both servers until Ctrl-C (REST webhook)
@@ -24,6 +23,12 @@ serve: bootstrap ## Set everything up and run both servers until Ctrl-C (REST we
 
 test: bootstrap ## Set everything up, then run every check and test
 	@bash scripts/test.sh
+
+bench: bootstrap ## Time to first reply over Telegram: text, voice out, voice in (medians)
+	@PYTHONPATH=. $(PYTHON) -m benchmarks.telegram_bench
+
+voices: bootstrap ## Make a voice note of every fixed message now (fills the voice cache)
+	@PYTHONPATH=. $(PYTHON) -m accessibility.voice.prerender --catalogue bot/telegram/messages.yml
 
 train: ## Train the model again now
 	@$(BOOTSTRAP) --force-train

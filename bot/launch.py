@@ -1,7 +1,8 @@
 """Run the assistant on this machine.
 
     python -m bot.launch serve   # both servers in the foreground until Ctrl-C
-    python -m bot.launch chat    # both servers, then a chat in this terminal
+    python -m bot.launch chat    # both servers, then a chat in this terminal, or the
+                                 # Telegram bot when TELEGRAM_BOT_TOKEN is set
 
 Before the servers start, the database is brought up to date (`python -m ras_core.db upgrade`).
 Settings come from RASA_PORT, ACTION_PORT and DATABASE_URL (see README.md).
@@ -9,6 +10,8 @@ Settings come from RASA_PORT, ACTION_PORT and DATABASE_URL (see README.md).
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import signal
 import subprocess
 import sys
@@ -17,6 +20,8 @@ from types import FrameType
 
 from bot import terminal_chat
 from bot.servers import ServerError, Servers, ServerSettings
+from bot.telegram import app as telegram_app
+from bot.telegram.settings import SettingsError, TelegramSettings, settings_from_env
 
 USAGE = "Usage: python -m bot.launch serve|chat"
 
@@ -70,6 +75,22 @@ def serve_until_stopped(servers: Servers) -> None:
         time.sleep(1)
 
 
+def telegram_settings() -> TelegramSettings | None:
+    """The Telegram bot's settings when a token is set; checked before any server starts."""
+    if not os.environ.get("TELEGRAM_BOT_TOKEN", "").strip():
+        return None
+    try:
+        return settings_from_env()
+    except SettingsError as error:
+        raise ServerError(f"The Telegram bot cannot start: {error}") from error
+
+
+def run_telegram(settings: TelegramSettings, servers: Servers) -> int:
+    say(f"Telegram bot: starting (Rasa at {servers.rasa_url}). Press Ctrl-C to stop.")
+    # PTB handles Ctrl-C itself while it runs; it returns when stopped.
+    return telegram_app.run_checked(dataclasses.replace(settings, rasa_url=servers.rasa_url))
+
+
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -82,12 +103,15 @@ def main(argv: list[str]) -> int:
     try:
         settings = ServerSettings.from_env()
         check_model(settings)
+        telegram = telegram_settings() if argv[1] == "chat" else None
         with Servers(settings) as servers:
             try:
                 start(settings, servers)
                 if argv[1] == "serve":
                     serve_until_stopped(servers)
                     return 0
+                if telegram is not None:
+                    return run_telegram(telegram, servers)
                 return terminal_chat.chat(servers.rest_url)
             except KeyboardInterrupt:
                 say("")

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from accessibility.readability import check_text
+from bot.telegram.texts import messages
 from ras_core.questionnaire import WHO, load_questionnaire
 from ras_core.scheme import load_scheme
 from ras_core.scoring import score
@@ -32,6 +33,8 @@ SAMPLE_VALUES = {
     "letter": "B",
     "answer": "B: some help",
     "statement": "I need some support to look after myself.",
+    "heard": "the second one",
+    "choice": "Some help",
 }
 # These placeholders carry text that is checked on its own below (questionnaire, phrases).
 CHECKED_ELSEWHERE = {"intro", "statements", "question", "explain", "lines", "explanation"}
@@ -57,6 +60,11 @@ def all_response_texts() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("where", "text"), all_response_texts())
 def test_every_response_is_plain(where: str, text: str) -> None:
     assert check_text(text) == [], where
+
+
+@pytest.mark.parametrize(("where", "text"), sorted(messages().items()))
+def test_every_telegram_message_is_plain(where: str, text: str) -> None:
+    assert check_text(filled(text)) == [], where
 
 
 def questionnaire_texts() -> list[tuple[str, str]]:
@@ -89,7 +97,7 @@ def test_budget_explanations_are_plain() -> None:
     seen = set()
     for letters in ["D" * len(areas), "C" + "D" * (len(areas) - 1), "B" * len(areas),
                     "A" * len(areas)]:  # fmt: skip
-        answers: dict[str, str | None] = dict(zip(areas, letters))
+        answers: dict[str, str | None] = dict(zip(areas, letters, strict=True))
         for not_sure in (False, True):
             if not_sure:
                 answers[areas[0]] = None

@@ -9,16 +9,13 @@ against ras_core and the rows in the database.
 from __future__ import annotations
 
 import json
-import socket
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import inspect, select
 
-from bot.servers import Servers, ServerSettings
+from bot.servers import Servers
 from ras_core.db import open_store
 from ras_core.money import format_money
 from ras_core.questionnaire import load_questionnaire
@@ -27,39 +24,6 @@ from ras_core.scoring import score
 from ras_core.storage import Store, answers, assessments, people
 
 pytestmark = pytest.mark.e2e
-REPO = Path(__file__).resolve().parents[2]
-MODEL = REPO / "models" / "assistant.tar.gz"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'assistant.db'}"
-
-
-@pytest.fixture(scope="module")
-def servers(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    if not MODEL.exists():
-        pytest.fail(f"No trained model at {MODEL}: run `make train` first")
-    open_store(database)  # migrate, as the launcher does
-    settings = ServerSettings(
-        repo=REPO,
-        rasa_port=free_port(),
-        action_port=free_port(),
-        database_url=database,
-        log_dir=tmp_path_factory.mktemp("logs"),
-        model=MODEL,
-    )
-    with Servers(settings) as running:
-        running.start_actions()
-        running.start_rasa()
-        running.wait_ready()
-        yield running
 
 
 class Person:

@@ -1,0 +1,139 @@
+"""The Telegram bot: python-telegram-bot's Application, by long polling or by webhook.
+
+Run it with `python -m bot.telegram` (the Rasa and action servers must be running), or let
+`make run` start everything when TELEGRAM_BOT_TOKEN is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from telegram import Bot, BotCommand, Update
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    PicklePersistence,
+    filters,
+)
+
+from bot.telegram.expected import expected_answers_for
+from bot.telegram.handlers import FrontEnd
+from bot.telegram.rasa_client import RasaClient
+from bot.telegram.settings import SettingsError, TelegramSettings, settings_from_env
+from bot.telegram.texts import say
+from ras_core.db import open_store
+
+log = logging.getLogger(__name__)
+COMMANDS = ("start", "help", "voice", "slower", "pause")
+
+
+def build_application(settings: TelegramSettings, front_end: FrontEnd) -> Application:
+    builder = Application.builder().token(settings.token)
+    if settings.base_url and settings.base_file_url:
+        builder = builder.base_url(settings.base_url).base_file_url(settings.base_file_url)
+    settings.state_file.parent.mkdir(parents=True, exist_ok=True)
+    # Which keyboard is live and any voice note waiting for a yes: kept across restarts.
+    persistence = PicklePersistence(settings.state_file, single_file=True, update_interval=5)
+    application = (
+        builder.persistence(persistence)
+        .post_init(_set_commands)
+        .post_shutdown(lambda _app: front_end.rasa.close())
+        .build()
+    )
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("start", front_end.start, private))
+    application.add_handler(CommandHandler("help", front_end.help, private))
+    application.add_handler(CommandHandler("voice", front_end.toggle_voice, private))
+    application.add_handler(CommandHandler("slower", front_end.toggle_slower, private))
+    application.add_handler(CommandHandler("pause", front_end.pause, private))
+    application.add_handler(CallbackQueryHandler(front_end.button))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, front_end.edited))
+    application.add_handler(MessageHandler(private & filters.TEXT, front_end.text))
+    application.add_handler(
+        MessageHandler(private & (filters.VOICE | filters.AUDIO), front_end.voice)
+    )
+    application.add_handler(MessageHandler(private & ~filters.COMMAND, front_end.not_words))
+    application.add_error_handler(front_end.failed)
+    return application
+
+
+async def _set_commands(application: Application) -> None:
+    commands = [BotCommand(name, say(f"command_{name}")) for name in COMMANDS]
+    await application.bot.set_my_commands(commands)
+
+
+def make_front_end(settings: TelegramSettings) -> FrontEnd:
+    # Imported here: the speech models load only when the bot really starts.
+    from bot.telegram.speech import OfflineFirstSpeech
+
+    store = open_store()
+    return FrontEnd(
+        rasa=RasaClient(settings.rasa_url),
+        store=store,
+        speech=OfflineFirstSpeech.from_env(),
+        expected_answers=expected_answers_for(store),
+    )
+
+
+def run(settings: TelegramSettings) -> None:
+    application = build_application(settings, make_front_end(settings))
+    hook = settings.webhook
+    if hook is None:
+        log.info("Telegram bot: long polling")
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    else:
+        # PTB's webhook server answers 403 to any post without this exact secret header.
+        log.info("Telegram bot: webhook on %s:%d/%s", hook.listen, hook.port, hook.path)
+        application.run_webhook(
+            listen=hook.listen,
+            port=hook.port,
+            url_path=hook.path,
+            webhook_url=hook.url,
+            secret_token=hook.secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+
+def main() -> int:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level="INFO")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = settings_from_env()
+    except SettingsError as error:
+        print(f"The Telegram bot cannot start: {error}", file=sys.stderr)
+        return 2
+    return run_checked(settings)
+
+
+async def check_token(settings: TelegramSettings) -> str:
+    """Ask the Bot API who we are before starting, so problems are one plain line."""
+    bot = Bot(settings.token)
+    if settings.base_url and settings.base_file_url:
+        bot = Bot(settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url)
+    async with bot:
+        return bot.username
+
+
+def run_checked(settings: TelegramSettings) -> int:
+    """Run until stopped; a refused token or an unreachable server is a plain message."""
+    try:
+        name = asyncio.run(check_token(settings))
+        log.info("Telegram bot @%s", name)
+        run(settings)
+    except InvalidToken:
+        print(
+            "The Telegram bot cannot start: Telegram refused TELEGRAM_BOT_TOKEN. "
+            "Check the token with BotFather.",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as error:
+        where = settings.api_root or "Telegram"
+        print(f"The Telegram bot cannot reach {where}: {error}", file=sys.stderr)
+        return 3
+    return 0

@@ -1,0 +1,259 @@
+"""What the bot does with each kind of Telegram update.
+
+Every message goes to Rasa; what comes back is sent as text with inline keyboards, and as a
+voice note when the person asked for that. Voice notes coming in are heard offline, and the
+bot checks what it heard before passing it on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from telegram import Chat, Message, Update
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.telegram import keyboards
+from bot.telegram.chunks import split_message
+from bot.telegram.rasa_client import Button, RasaClient, RasaUnavailable, Reply
+from bot.telegram.texts import say
+from ras_core.storage import Store, VoicePreferences
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+
+# Payloads of the front end's own buttons: they never reach Rasa.
+APP_PREFIX = "app:"
+VOICE_ON, VOICE_OFF = "app:voice:on", "app:voice:off"
+HEARD_YES, HEARD_NO = "app:heard:yes", "app:heard:no"
+# Rasa intents the commands stand for.
+GREET, PAUSE = "/greet", "/pause"
+
+_YES = re.compile(r"^\s*(y|yes|yeah|yep|ok|okay|please|yes please)\W*$", re.IGNORECASE)
+_NO = re.compile(r"^\s*(n|no|nope|no thanks|no thank you)\W*$", re.IGNORECASE)
+_SLOWER = re.compile(r"\b(slower|more slowly|too fast)\b", re.IGNORECASE)
+
+
+class Speech(Protocol):
+    """Speech out and in, as the front end needs it (see bot/telegram/speech.py)."""
+
+    def voice_note(self, text: str, *, slow: bool) -> tuple[bytes, int]:
+        """OGG/Opus bytes of the text read aloud, and the length in whole seconds."""
+
+    def hear(self, ogg: bytes, expected: list[str]) -> str:
+        """The words heard in a voice note, "" when none; raises ValueError if not audio."""
+
+
+@dataclass
+class FrontEnd:
+    rasa: RasaClient
+    store: Store
+    speech: Speech
+    expected_answers: Any  # callable(user_id) -> list[str]: statements that fit just now
+
+    # Commands
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.converse(update, context, GREET)
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.tell(update, context, [Reply(say("help"))])
+
+    async def toggle_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        prefs = self.preferences(update)
+        await self.set_voice(update, context, not prefs.reads_aloud)
+
+    async def toggle_slower(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        prefs = self.preferences(update)
+        await self.set_slow(update, context, not prefs.slow)
+
+    async def pause(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.converse(update, context, PAUSE)
+
+    # Messages
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None and message.text is not None
+        await self.retire_keyboard(update, context)
+        if _SLOWER.search(message.text) and len(message.text.split()) <= 4:
+            await self.set_slow(update, context, True)
+            return
+        await self.converse(update, context, message.text)
+
+    async def voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None
+        audio = message.voice or message.audio
+        assert audio is not None
+        chat = _chat(update)
+        await chat.send_action(ChatAction.TYPING)
+        file = await context.bot.get_file(audio.file_id)
+        ogg = bytes(await file.download_as_bytearray())
+        titles = _chat_data(context).get("answer_titles", [])
+        expected = [*titles, *self.expected_answers(_user(update))]
+        try:
+            heard = await asyncio.to_thread(self.speech.hear, ogg, expected)
+        except ValueError:
+            await self.tell(update, context, [Reply(say("voice_unreadable"))])
+            return
+        if not heard:
+            await self.tell(update, context, [Reply(say("heard_nothing"))])
+            return
+        _chat_data(context)["heard"] = heard
+        buttons = (Button(say("heard_yes"), HEARD_YES), Button(say("heard_no"), HEARD_NO))
+        await self.tell(update, context, [Reply(say("heard", heard=heard), buttons)])
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        message = query.message
+        chosen = None
+        if isinstance(message, Message) and query.data:
+            chosen = keyboards.take(_chat_data(context), message.message_id, query.data)
+        if chosen is None or not isinstance(message, Message):
+            await query.answer(say("old_button"))
+            if isinstance(message, Message):
+                await _quietly(message.edit_reply_markup(reply_markup=None))
+            return
+        await query.answer()
+        marked = f"{message.text or ''}\n\n{say('you_chose', choice=chosen.title)}".strip()
+        await _quietly(message.edit_text(marked, reply_markup=None))
+        await self.on_choice(update, context, chosen)
+
+    async def on_choice(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, chosen: Button
+    ) -> None:
+        data = _chat_data(context)
+        if chosen.payload in (VOICE_ON, VOICE_OFF):
+            await self.set_voice(update, context, chosen.payload == VOICE_ON)
+            await self.converse(update, context, data.pop("waiting", GREET))
+        elif chosen.payload == HEARD_YES and "heard" in data:
+            await self.converse(update, context, data.pop("heard"), spoken=True)
+        elif chosen.payload == HEARD_NO:
+            data.pop("heard", None)
+            await self.tell(update, context, [Reply(say("heard_again"))])
+        else:
+            await self.converse(update, context, chosen.payload)
+
+    async def not_words(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.tell(update, context, [Reply(say("not_words"))])
+
+    async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.tell(update, context, [Reply(say("edited"))])
+
+    async def failed(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Anything unexpected: log it, and tell the person plainly that their answers are safe."""
+        log.error("Update failed: %s", context.error, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await update.effective_chat.send_message(say("not_now"))
+            except TelegramError:
+                log.exception("Could not tell the person about the failure")
+
+    # The conversation with Rasa
+    async def converse(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, spoken: bool = False
+    ) -> None:
+        prefs = self.preferences(update)
+        data = _chat_data(context)
+        if prefs.reads_aloud is None:
+            if "waiting" not in data:
+                # First contact: ask about voice once, and keep what they said for afterwards.
+                data["waiting"] = text
+                buttons = (Button(say("voice_yes"), VOICE_ON), Button(say("voice_no"), VOICE_OFF))
+                await self.tell(update, context, [Reply(say("voice_question"), buttons)])
+                return
+            # They answered in words, or moved on: a plain yes or no counts, anything else is "no".
+            waiting = data.pop("waiting")
+            await self.retire_keyboard(update, context)
+            await self.set_voice(update, context, bool(_YES.match(text)))
+            if _YES.match(text) or _NO.match(text):
+                text = waiting
+        await _chat(update).send_action(ChatAction.TYPING)
+        try:
+            replies = await self.rasa.send(f"{CHANNEL}:{_user(update)}", text, spoken=spoken)
+        except RasaUnavailable as error:
+            log.error("Rasa did not answer: %s", error)
+            replies = [Reply(say("not_now"))]
+        await self.tell(update, context, replies)
+
+    async def tell(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]
+    ) -> None:
+        """Send replies as text (keyboards on the last piece), then as one voice note if wanted."""
+        chat = _chat(update)
+        for reply in replies:
+            pieces = split_message(reply.text) or [" "]
+            for piece in pieces[:-1]:
+                await chat.send_message(piece)
+            if reply.buttons:
+                if not any(b.payload.startswith(APP_PREFIX) for b in reply.buttons):
+                    _chat_data(context)["answer_titles"] = [b.title for b in reply.buttons]
+                markup, choices = keyboards.build_markup(reply.buttons)
+                sent = await chat.send_message(pieces[-1], reply_markup=markup)
+                old = keyboards.remember(_chat_data(context), sent.message_id, choices)
+                if old is not None:
+                    await _quietly(context.bot.edit_message_reply_markup(chat.id, old))
+            else:
+                await chat.send_message(pieces[-1])
+        prefs = self.preferences(update)
+        spoken = " ".join(reply.text for reply in replies if reply.text.strip())
+        if prefs.reads_aloud and spoken:
+            await chat.send_action(ChatAction.RECORD_VOICE)
+            try:
+                ogg, seconds = await asyncio.to_thread(
+                    self.speech.voice_note, spoken, slow=prefs.slow
+                )
+            except Exception:  # the text is already there: a missing voice note is not fatal
+                log.exception("Could not make a voice note")
+                return
+            await chat.send_voice(ogg, duration=seconds)
+
+    # Preferences
+    def preferences(self, update: Update) -> VoicePreferences:
+        person = self.store.person(CHANNEL, _user(update))
+        return self.store.voice_preferences(person.id)
+
+    async def set_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE, on: bool) -> None:
+        person = self.store.person(CHANNEL, _user(update))
+        self.store.set_voice_preferences(person.id, reads_aloud=on)
+        await self.tell(update, context, [Reply(say("voice_on" if on else "voice_off"))])
+
+    async def set_slow(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, slow: bool
+    ) -> None:
+        person = self.store.person(CHANNEL, _user(update))
+        self.store.set_voice_preferences(person.id, slow=slow)
+        await self.tell(update, context, [Reply(say("slower_on" if slow else "slower_off"))])
+
+    async def retire_keyboard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        old = keyboards.forget(_chat_data(context))
+        if old is not None:
+            await _quietly(context.bot.edit_message_reply_markup(_chat(update).id, old))
+
+
+def _chat(update: Update) -> Chat:
+    assert update.effective_chat is not None
+    return update.effective_chat
+
+
+def _user(update: Update) -> str:
+    assert update.effective_user is not None
+    return str(update.effective_user.id)
+
+
+def _chat_data(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
+    assert context.chat_data is not None
+    return context.chat_data
+
+
+async def _quietly(call: Any) -> None:
+    """Tidying a keyboard may fail (message too old, already changed): that is harmless."""
+    try:
+        await call
+    except BadRequest as error:
+        log.info("Could not tidy a keyboard: %s", error)

@@ -1,0 +1,42 @@
+"""Speech for the Telegram front end, on top of `accessibility.voice`.
+
+Out: each reply becomes an OGG/Opus voice note (gTTS, or the offline engine, cached on disk).
+In: a voice note is decoded and heard offline by pocketsphinx, first against what can be said
+at this point (buttons, statements, letters, positions, yes/no, commands), then freely.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from accessibility.voice import (
+    PocketsphinxTranscriber,
+    SpeechError,
+    Transcriber,
+    VoiceNotes,
+    decode_ogg,
+    expected_phrases,
+    voice_notes_from_env,
+)
+
+
+@dataclass
+class OfflineFirstSpeech:
+    voice_notes: VoiceNotes
+    transcriber: Transcriber
+
+    @classmethod
+    def from_env(cls) -> OfflineFirstSpeech:
+        return cls(voice_notes_from_env(), PocketsphinxTranscriber())
+
+    def voice_note(self, text: str, *, slow: bool) -> tuple[bytes, int]:
+        note = self.voice_notes.render(text, slow=slow)
+        return note.path.read_bytes(), max(1, math.ceil(note.seconds))
+
+    def hear(self, ogg: bytes, expected: list[str]) -> str:
+        try:
+            audio = decode_ogg(ogg)
+        except SpeechError as error:
+            raise ValueError(str(error)) from error
+        return self.transcriber.transcribe(audio, expected_phrases(expected)).text

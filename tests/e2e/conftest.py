@@ -1,0 +1,46 @@
+"""The real servers for the end-to-end tests, started once per test run on free loopback ports."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.servers import Servers, ServerSettings
+from ras_core.db import open_store
+
+REPO = Path(__file__).resolve().parents[2]
+MODEL = REPO / "models" / "assistant.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'assistant.db'}"
+
+
+@pytest.fixture(scope="session")
+def servers(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make train` first")
+    open_store(database)  # migrate, as the launcher does
+    settings = ServerSettings(
+        repo=REPO,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        database_url=database,
+        log_dir=tmp_path_factory.mktemp("logs"),
+        model=MODEL,
+    )
+    with Servers(settings) as running:
+        running.start_actions()
+        running.start_rasa()
+        running.wait_ready()
+        yield running

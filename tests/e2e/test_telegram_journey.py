@@ -1,0 +1,297 @@
+"""End to end over Telegram: the real front end (`python -m bot.telegram`, python-telegram-bot)
+talks to a loopback fake of the Telegram Bot API (tests/support), and to the real Rasa and
+action servers. Telegram itself cannot be reached from here; the fake speaks its wire format.
+
+A person taps buttons, types, and sends voice notes made with the offline speech engine; the
+voice notes the bot sends back must be OGG/Opus that decodes; the budget must be right.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import soundfile
+from sqlalchemy import select
+
+from bot.servers import Servers
+from ras_core.db import open_store
+from ras_core.money import format_money
+from ras_core.questionnaire import load_questionnaire
+from ras_core.scheme import load_scheme
+from ras_core.scoring import score
+from ras_core.storage import answers, assessments, people
+from tests.e2e.conftest import REPO, free_port
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.telegram_records import BotMessage
+from tests.support.telegram_user import TelegramUser
+from tests.support.voice import spoken
+
+pytestmark = pytest.mark.e2e
+TOKEN = "7000001:e2e-telegram-token"
+SLOW = 60.0  # seconds to wait for a reply that goes through Rasa (first replies load models)
+
+
+@dataclass
+class FrontEnd:
+    process: subprocess.Popen[str]
+    log: Path
+
+
+def front_end_env(
+    api: FakeBotAPI, servers: Servers, database: str, tmp: Path, **extra: str
+) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("TELEGRAM_WEBHOOK_URL", None)
+    env.update(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_BASE_URL": api.url,
+            "RASA_URL": servers.rasa_url,
+            "DATABASE_URL": database,
+            "TELEGRAM_STATE_FILE": str(tmp / "telegram-state.pickle"),
+            "SPEECH_ENGINE": "offline",  # gTTS needs Google, which is out of reach here
+            "VOICE_CACHE_DIR": str(tmp / "voice-cache"),
+            "PYTHONPATH": str(REPO),
+            **extra,
+        }
+    )
+    return env
+
+
+def start_front_end(env: dict[str, str], log: Path) -> FrontEnd:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.telegram"],
+        cwd=REPO,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return FrontEnd(process, log)
+
+
+def stop_front_end(front_end: FrontEnd) -> str:
+    if front_end.process.poll() is None:
+        front_end.process.send_signal(signal.SIGINT)  # PTB stops cleanly on Ctrl-C
+        try:
+            front_end.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            front_end.process.kill()
+    return front_end.log.read_text()
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI(token=TOKEN) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def polling_bot(
+    api: FakeBotAPI, servers: Servers, database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FrontEnd]:
+    tmp = tmp_path_factory.mktemp("telegram")
+    front_end = start_front_end(front_end_env(api, servers, database, tmp), tmp / "bot.log")
+    try:
+        api.wait_for_call("getUpdates", timeout=SLOW)
+    except AssertionError:
+        pytest.fail("The Telegram front end did not start polling:\n" + stop_front_end(front_end))
+    yield front_end
+    log = stop_front_end(front_end)
+    assert front_end.process.returncode == 0, log
+    assert "Traceback" not in log, log
+
+
+def decodes_as_opus(note: bytes) -> float:
+    """Seconds of audio in an OGG/Opus voice note; fails if it is anything else."""
+    assert note[:4] == b"OggS" and b"OpusHead" in note[:100]
+    data, rate = soundfile.read(io.BytesIO(note))
+    assert rate in (8000, 12000, 16000, 24000, 48000) and len(data) > 0
+    return len(data) / rate
+
+
+def wait_for_port(port: int, timeout: float = SLOW) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing listening on port {port}")
+
+
+def tap(user: TelegramUser, message: BotMessage, title_start: str) -> None:
+    titles = [t for t in message.button_texts if t.startswith(title_start)]
+    assert titles, f"no button starting {title_start!r} in {message.button_texts}"
+    user.tap(message, titles[0])
+
+
+def test_whole_assessment_by_buttons_typing_and_voice(
+    api: FakeBotAPI, polling_bot: FrontEnd, database: str
+) -> None:
+    areas = load_questionnaire().areas
+    sam = api.new_user("Sam")
+
+    sam.send_command("/start")
+    ask = sam.wait_for_text("read my messages out loud", SLOW)
+    tap(sam, ask, "Yes")
+    sam.wait_for_text("I will read my messages out loud", SLOW)
+    consent = sam.wait_for_text("Do you want to go on?", SLOW)
+    # With voice on, each reply also comes as a voice note that decodes as OGG/Opus.
+    voice = sam.wait_until(lambda ms: [m for m in ms if m.kind == "voice"][-1:] or None, SLOW)[0]
+    assert voice.voice is not None and decodes_as_opus(voice.voice) > 1.0
+
+    # A double tap: both taps reach Telegram before the bot has removed the keyboard (holding
+    # the fake's lock makes that certain). The second is answered ("earlier message") and
+    # changes nothing.
+    with api._lock:
+        tap(sam, consent, "Yes")
+        second = sam.tap(consent, "Yes, go on")
+    who = sam.wait_for_text("Who are the questions about?", SLOW)
+
+    def second_answer(_messages: object) -> str | None:
+        record = next(q for q in api.callback_queries if q.id == second)
+        return (record.answer_text or "") if record.answered else None
+
+    assert "earlier message" in sam.wait_until(second_answer, SLOW)
+    assert consent.keyboard_removed and "You chose: Yes, go on" in (consent.text or "")
+    assert sum("Who are the questions about?" in m.content for m in sam.messages) == 1
+
+    tap(sam, who, "Me")
+    q1 = sam.wait_for_text("Question 1 of 11", SLOW)
+    tap(sam, q1, "B:")  # 1: a button
+    sam.wait_for_text("Question 2 of 11", SLOW)
+    sam.send_text("a")  # 2: a letter, typed
+    sam.wait_for_text("Question 3 of 11", SLOW)
+
+    sam.send_voice(spoken("the third one"), duration=2)  # 3: a voice note
+    heard = sam.wait_for_text("I heard:", SLOW)
+    assert "third" in (heard.text or "") and heard.text.endswith("Is that right?")
+    tap(sam, heard, "Yes")
+    sam.wait_for_text("Question 4 of 11", SLOW)
+
+    sam.send_text("I can't go out on my own at all, I need someone with me")  # 4: own words
+    check = sam.wait_for_text("It sounds like A:", SLOW)
+    tap(sam, check, "Yes")
+    sam.wait_for_text("Question 5 of 11", SLOW)
+
+    # Things that are not words get a plain answer, and nothing is lost.
+    sam.send_photo()
+    sam.wait_for_text("I can only read words and listen to voice notes", SLOW)
+    sam.edit_last_text("I need lots of help")
+    sam.wait_for_text("not changed ones", SLOW)
+
+    sam.send_command("/voice")  # voice off for the rest
+    sam.wait_for_text("I will just send text", SLOW)
+    sam.send_text("not sure")  # 5
+    sam.wait_for_text("Question 6 of 11", SLOW)
+    for number, letter in zip(range(7, 12), "CCBAD", strict=True):  # 6 to 10
+        sam.send_text(letter)
+        sam.wait_for_text(f"Question {number} of 11", SLOW)
+    sam.send_text("C")  # 11
+    review = sam.wait_for_text("Here is what you told me", SLOW)
+    if not review.buttons:
+        review = sam.wait_until(lambda ms: [m for m in ms if m.buttons][-1:] or None, SLOW)[0]
+    tap(sam, review, "Yes")
+
+    letters = ["B", "A", "C", "A", None, "C", "C", "B", "A", "D", "C"]
+    chosen = dict(zip([a.id for a in areas], letters, strict=True))
+    expected = score(load_scheme(), chosen)
+    budget = sam.wait_for_text(f"about {format_money(expected.yearly)} a year", SLOW)
+    assert f"about {format_money(expected.weekly)} a week" in (budget.text or "")
+
+    store = open_store(database)
+    with store.engine.connect() as conn:
+        person = conn.execute(select(people).where(people.c.channel_user_id == str(sam.id))).one()
+        assessment = conn.execute(
+            select(assessments).where(assessments.c.person_id == person.id)
+        ).one()
+        rows = {
+            row.area_id: row
+            for row in conn.execute(select(answers).where(answers.c.assessment_id == assessment.id))
+        }
+    assert person.channel == "telegram" and assessment.status == "complete"
+    assert {area: row.letter for area, row in rows.items()} == chosen
+    assert rows[areas[2].id].how == "voice" and "third" in rows[areas[2].id].own_words
+    assert person.reads_aloud is False  # turned off with /voice, and remembered
+
+    # Telegram's rules: every button press answered, no message too long, nothing unknown called.
+    assert api.unanswered_callback_queries() == []
+    assert all(len(m.content) <= 4096 for m in sam.messages)
+    assert api.unknown_methods == []
+    assert set(sam.chat_actions) >= {"typing", "record_voice"}
+
+
+def test_webhook_mode_refuses_updates_without_the_secret(
+    servers: Servers, database: str, tmp_path: Path
+) -> None:
+    secret = "e2e-webhook-secret"
+    port = free_port()
+    hook_url = f"http://127.0.0.1:{port}/telegram"
+    with FakeBotAPI(token=TOKEN) as api:
+        env = front_end_env(
+            api,
+            servers,
+            database,
+            tmp_path,
+            TELEGRAM_WEBHOOK_URL=hook_url,
+            TELEGRAM_WEBHOOK_SECRET=secret,
+            TELEGRAM_WEBHOOK_PORT=str(port),
+        )
+        front_end = start_front_end(env, tmp_path / "bot.log")
+        try:
+            api.wait_for_call("setWebhook", timeout=SLOW)
+            wait_for_port(port)
+            assert api.webhook is not None
+            assert (api.webhook.url, api.webhook.secret_token) == (hook_url, secret)
+            alex = api.new_user("Alex")
+            forged = alex.text_update("hello")
+            assert api.post_update(hook_url, forged) == 403  # no secret
+            assert api.post_update(hook_url, forged, secret_token="guess") == 403
+            assert alex.messages == []  # nothing reached the conversation
+
+            alex.send_command("/start")  # Telegram delivers it with the secret
+            alex.wait_for_text("read my messages out loud", SLOW)
+            assert all(d.status == 200 for d in api.webhook_deliveries)
+        finally:
+            log = stop_front_end(front_end)
+        assert "Traceback" not in log, log
+
+
+def test_a_refused_or_missing_token_is_a_plain_message(
+    servers: Servers, database: str, tmp_path: Path
+) -> None:
+    with FakeBotAPI(token=TOKEN) as api:
+        env = front_end_env(api, servers, database, tmp_path)
+        wrong = subprocess.run(
+            [sys.executable, "-m", "bot.telegram"],
+            cwd=REPO,
+            env={**env, "TELEGRAM_BOT_TOKEN": "7000001:not-the-right-one"},
+            capture_output=True,
+            text=True,
+            timeout=SLOW,
+        )
+    assert wrong.returncode == 2
+    assert "Telegram refused TELEGRAM_BOT_TOKEN" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+
+    missing = subprocess.run(
+        [sys.executable, "-m", "bot.telegram"],
+        cwd=REPO,
+        env={**env, "TELEGRAM_BOT_TOKEN": ""},
+        capture_output=True,
+        text=True,
+        timeout=SLOW,
+    )
+    assert missing.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in missing.stderr
