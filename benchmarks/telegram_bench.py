@@ -13,12 +13,15 @@ Bot API (tests/support), then measures, as medians over repeated runs:
 from __future__ import annotations
 
 import argparse
+import io
 import shutil
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import soundfile
 
 from bot.servers import Servers, ServerSettings
 from ras_core.db import open_store
@@ -84,7 +87,8 @@ def main() -> int:
             into_the_questions(listener, voice=True)
             cache = tmp / "voice-cache"
             text, uncached, cached, heard = [], [], [], []
-            note = spoken("I need some help to wash and dress every morning, and then I am fine.")
+            note = spoken("I need some help to wash and dress every morning.")
+            note_seconds = soundfile.info(io.BytesIO(note)).duration
             for _ in range(runs):
                 text.append(
                     timed(
@@ -109,7 +113,7 @@ def main() -> int:
                 "text reply": text,
                 "voice out, uncached": uncached,
                 "voice out, cached": cached,
-                "3-second voice note in": heard,
+                f"{note_seconds:.1f}-second voice note in": heard,
             }
         finally:
             stop_front_end(front_end)
