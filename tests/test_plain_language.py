@@ -17,6 +17,7 @@ import yaml
 
 from accessibility.readability import check_text
 from bot.telegram.texts import messages
+from ras_core.plan_rules import load_rules
 from ras_core.questionnaire import WHO, load_questionnaire
 from ras_core.scheme import load_scheme
 from ras_core.scoring import score
@@ -121,3 +122,8 @@ def test_longest_possible_question_message_is_readable_aloud() -> None:
         )  # fmt: skip
         problems = [p for p in check_text(text) if "words" in p and "sentence" in p]
         assert problems == [], (area.id, who)
+
+
+@pytest.mark.parametrize("kind", sorted(load_rules().refused))
+def test_plan_refusals_are_plain(kind: str) -> None:
+    assert check_text(load_rules().refused[kind][1]) == [], kind
