@@ -165,7 +165,10 @@ class FrontEnd:
                 # First contact: ask about voice once, and keep what they said for afterwards.
                 data["waiting"] = text
                 buttons = (Button(say("voice_yes"), VOICE_ON), Button(say("voice_no"), VOICE_OFF))
-                await self.tell(update, context, [Reply(say("voice_question"), buttons)])
+                # Spoken too: someone who cannot read can still hear the choice.
+                await self.tell(
+                    update, context, [Reply(say("voice_question"), buttons)], speak=True
+                )
                 return
             # They answered in words, or moved on: a plain yes or no counts, anything else is "no".
             waiting = data.pop("waiting")
@@ -182,7 +185,11 @@ class FrontEnd:
         await self.tell(update, context, replies)
 
     async def tell(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        replies: list[Reply],
+        speak: bool | None = None,
     ) -> None:
         """Send replies as text (keyboards on the last piece), then as one voice note if wanted."""
         chat = _chat(update)
@@ -202,7 +209,7 @@ class FrontEnd:
                 await chat.send_message(pieces[-1])
         prefs = self.preferences(update)
         spoken = " ".join(reply.text for reply in replies if reply.text.strip())
-        if prefs.reads_aloud and spoken:
+        if (prefs.reads_aloud if speak is None else speak) and spoken:
             await chat.send_action(ChatAction.RECORD_VOICE)
             try:
                 ogg, seconds = await asyncio.to_thread(

@@ -144,6 +144,8 @@ def test_whole_assessment_by_buttons_typing_and_voice(
 
     sam.send_command("/start")
     ask = sam.wait_for_text("read my messages out loud", SLOW)
+    # The question about voice is itself spoken, for someone who cannot read it.
+    sam.wait_until(lambda ms: [m for m in ms if m.kind == "voice"] or None, SLOW)
     tap(sam, ask, "Yes")
     sam.wait_for_text("I will read my messages out loud", SLOW)
     consent = sam.wait_for_text("Do you want to go on?", SLOW)
