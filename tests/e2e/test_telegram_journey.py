@@ -240,7 +240,8 @@ def test_webhook_mode_refuses_updates_without_the_secret(
     secret = "e2e-webhook-secret"
     port = free_port()
     hook_url = f"http://127.0.0.1:{port}/telegram"
-    with FakeBotAPI(token=TOKEN) as api:
+    # Its own user ids: the database is shared with the other Telegram tests.
+    with FakeBotAPI(token=TOKEN, first_user_id=6_000_001) as api:
         env = front_end_env(
             api,
             servers,

@@ -259,8 +259,12 @@ class FakeBotAPI:
         webhook_retry_delay: float = 0.2,
         strict_webhook_urls: bool = False,
         log_requests: bool = False,
+        first_user_id: int = 5_000_001,
     ) -> None:
-        """`strict_webhook_urls`: refuse non-HTTPS webhooks and ports Telegram refuses."""
+        """`strict_webhook_urls`: refuse non-HTTPS webhooks and ports Telegram refuses.
+
+        `first_user_id`: give each fake its own range when tests share one database.
+        """
         self.token = token
         self.host = host
         self.port = port
@@ -289,7 +293,7 @@ class FakeBotAPI:
         self._allowed_updates: list[str] | None = None
         self._chats: dict[int, _Chat] = {}
         self._users: list[TelegramUser] = []
-        self._next_user_id = 5_000_001
+        self._next_user_id = first_user_id
         self._files: dict[str, StoredFile] = {}
         self._files_by_path: dict[str, StoredFile] = {}
         self._next_file = 1
