@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import threading
 import time
@@ -35,12 +34,18 @@ class GttsEngine:
     def synthesise(self, text: str, *, slow: bool) -> Audio:
         from gtts import gTTS, gTTSError
 
-        buffer = io.BytesIO()
         try:
-            gTTS(text, lang="en", tld="co.uk", slow=slow, timeout=self.timeout).write_to_fp(buffer)
+            tts = gTTS(text, lang="en", tld="co.uk", slow=slow, timeout=self.timeout)
+            # One MP3 per chunk of text: decoded one by one, because MP3s joined end to end
+            # decode only as long as the first.
+            parts = [decode(chunk) for chunk in tts.stream()]
         except (gTTSError, AssertionError, ValueError) as error:
             raise SpeechError(f"gTTS failed: {error}") from error
-        return decode(buffer.getvalue())
+        if not parts:
+            raise SpeechError("gTTS gave no audio")
+        rate = parts[0].sample_rate
+        samples = np.concatenate([part.resampled(rate).samples for part in parts])
+        return Audio(samples, rate)
 
 
 class OfflineEngine:

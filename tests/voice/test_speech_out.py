@@ -171,3 +171,10 @@ def test_speech_engine_setting_is_checked(tmp_path: Path) -> None:
     assert isinstance(voice_notes_from_env({}).engine, FallbackEngine)
     with pytest.raises(ValueError, match="SPEECH_ENGINE"):
         voice_notes_from_env({"SPEECH_ENGINE": "robot"})
+
+
+def test_gtts_long_text_keeps_every_chunk_of_audio(google: list[Any]) -> None:
+    long_text = " ".join(["I need some help to wash and dress every morning."] * 5)
+    audio = GttsEngine().synthesise(long_text, slow=False)
+    # Each patched answer is one second of sound; joined MP3s must not stop after the first.
+    assert audio.seconds == pytest.approx(len(google), abs=0.3)
