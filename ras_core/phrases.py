@@ -39,7 +39,8 @@ class PhraseError(LookupError):
     """A sentence was asked for that does not exist, or a placeholder value was not given."""
 
 
-def _placeholders(path: Path, key: str, template: str) -> set[str]:
+def placeholders_in(path: Path, key: str, template: str) -> set[str]:
+    """The {names} a template uses; a stray bracket or a non-plain name is a DataFileError."""
     names: set[str] = set()
     try:
         parsed = list(Formatter().parse(template))
@@ -56,21 +57,27 @@ def _placeholders(path: Path, key: str, template: str) -> set[str]:
     return names
 
 
-def parse_phrases(path: Path | str) -> Mapping[str, str]:
-    """Read and check a phrases file (not cached)."""
+def parse_phrases(
+    path: Path | str, placeholders: Mapping[str, frozenset[str]] = PLACEHOLDERS
+) -> Mapping[str, str]:
+    """Read and check a file of sentences (not cached).
+
+    `placeholders` names every sentence the program uses and the {names} each may contain;
+    the default is the budget explanations in `data/phrases.yml`.
+    """
     path = Path(path)
     data = read_yaml_mapping(path)
     for key in data:
-        if key not in PLACEHOLDERS:
+        if key not in placeholders:
             raise DataFileError(path, str(key), "is not a sentence the program uses")
     templates: dict[str, str] = {}
-    for key, allowed in PLACEHOLDERS.items():
+    for key, allowed in placeholders.items():
         if key not in data or data[key] is None:
             raise DataFileError(path, key, "is missing")
         template = data[key]
         if not isinstance(template, str) or not template.strip():
             raise DataFileError(path, key, "must be some text")
-        unknown = sorted(_placeholders(path, key, template) - allowed)
+        unknown = sorted(placeholders_in(path, key, template) - allowed)
         if unknown:
             known = ", ".join(f"{{{name}}}" for name in sorted(allowed)) or "none"
             raise DataFileError(

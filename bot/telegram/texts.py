@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from string import Formatter
 
-from ras_core.datafile import DataFileError, read_yaml_mapping
+from ras_core.datafile import DataFileError
+from ras_core.phrases import parse_phrases, placeholders_in
 
 MESSAGES = Path(__file__).resolve().parent / "messages.yml"
 
@@ -40,21 +40,17 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
 }
 
 
-def parse_messages(path: Path) -> dict[str, str]:
-    """Read a catalogue; stop with a message naming the file and key when it is wrong."""
-    data = read_yaml_mapping(path)
-    texts: dict[str, str] = {}
+def parse_messages(path: Path) -> Mapping[str, str]:
+    """Read a catalogue; stop with a message naming the file and key when it is wrong.
+
+    Checked as every sentence file is (ras_core.phrases), and each text must use all the
+    {placeholders} the code fills in, so no value the person needs is silently dropped.
+    """
+    texts = parse_phrases(path, PLACEHOLDERS)
     for key, wanted in PLACEHOLDERS.items():
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise DataFileError(path, key, "is missing or empty: it must be some text")
-        used = {name for _, name, _, _ in Formatter().parse(value) if name is not None}
-        if used != wanted:
-            raise DataFileError(path, key, f"must use exactly {sorted(wanted)}, not {sorted(used)}")
-        texts[key] = value.strip()
-    unknown = sorted(set(data) - set(PLACEHOLDERS))
-    if unknown:
-        raise DataFileError(path, unknown[0], "is not a text the front end uses")
+        missing = sorted(wanted - placeholders_in(path, key, texts[key]))
+        if missing:
+            raise DataFileError(path, key, f"must use {{{missing[0]}}}")
     return texts
 
 
