@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 # A short message is easier to read and to listen to; Telegram's own limit is 4096.
 MESSAGE_LIMIT = 1000
@@ -17,47 +18,42 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     text = text.strip()
     if len(text) <= limit:
         return [text] if text else []
-    pieces: list[str] = []
-    current = ""
+    return _pack(_sentences(text, limit), limit)
+
+
+def _sentences(text: str, limit: int) -> Iterator[tuple[str, str]]:
+    """(joiner, part): each sentence, or each slice of a too-long one, with what goes before it."""
     joiner = ""
     for line in text.split("\n"):
         if not line.strip():
-            joiner = "\n\n" if current else ""
+            joiner = "\n\n"
             continue
         for sentence in _SENTENCE_END.split(line.strip()):
             for part in _hard_wrap(sentence, limit):
-                candidate = f"{current}{joiner}{part}" if current else part
-                if len(candidate) <= limit:
-                    current = candidate
-                else:
-                    pieces.append(current)
-                    current = part
+                yield joiner, part
                 joiner = " "
         joiner = "\n"
-    if current:
-        pieces.append(current)
-    return pieces
 
 
 def _hard_wrap(sentence: str, limit: int) -> list[str]:
     """A sentence longer than the limit is broken between words (or inside a very long word)."""
     if len(sentence) <= limit:
         return [sentence]
-    parts: list[str] = []
+    words = (word[i : i + limit] for word in sentence.split() for i in range(0, len(word), limit))
+    return _pack(((" ", word) for word in words), limit)
+
+
+def _pack(parts: Iterable[tuple[str, str]], limit: int) -> list[str]:
+    """Join parts (each with its joiner) into as few pieces of at most `limit` as they allow."""
+    pieces: list[str] = []
     current = ""
-    for word in sentence.split():
-        while len(word) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(word[:limit])
-            word = word[limit:]
-        candidate = f"{current} {word}" if current else word
+    for joiner, part in parts:
+        candidate = f"{current}{joiner}{part}" if current else part
         if len(candidate) <= limit:
             current = candidate
         else:
-            parts.append(current)
-            current = word
+            pieces.append(current)
+            current = part
     if current:
-        parts.append(current)
-    return parts
+        pieces.append(current)
+    return pieces
