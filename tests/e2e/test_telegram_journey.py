@@ -271,30 +271,28 @@ def test_webhook_mode_refuses_updates_without_the_secret(
         assert "Traceback" not in log, log
 
 
+def run_bot_with_token(env: dict[str, str], token: str) -> subprocess.CompletedProcess[str]:
+    """Start the front end as `make run` would, with this token; it should stop by itself."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.telegram"],
+        cwd=REPO,
+        env={**env, "TELEGRAM_BOT_TOKEN": token},
+        capture_output=True,
+        text=True,
+        timeout=SLOW,
+    )
+
+
 def test_a_refused_or_missing_token_is_a_plain_message(
     servers: Servers, database: str, tmp_path: Path
 ) -> None:
     with FakeBotAPI(token=TOKEN) as api:
         env = front_end_env(api, servers, database, tmp_path)
-        wrong = subprocess.run(
-            [sys.executable, "-m", "bot.telegram"],
-            cwd=REPO,
-            env={**env, "TELEGRAM_BOT_TOKEN": "7000001:not-the-right-one"},
-            capture_output=True,
-            text=True,
-            timeout=SLOW,
-        )
+        wrong = run_bot_with_token(env, "7000001:not-the-right-one")
     assert wrong.returncode == 2
     assert "Telegram refused TELEGRAM_BOT_TOKEN" in wrong.stderr
     assert "Traceback" not in wrong.stderr
 
-    missing = subprocess.run(
-        [sys.executable, "-m", "bot.telegram"],
-        cwd=REPO,
-        env={**env, "TELEGRAM_BOT_TOKEN": ""},
-        capture_output=True,
-        text=True,
-        timeout=SLOW,
-    )
+    missing = run_bot_with_token(env, "")
     assert missing.returncode == 2
     assert "TELEGRAM_BOT_TOKEN is not set" in missing.stderr

@@ -162,22 +162,19 @@ class _Params:
         return json.dumps(value) if isinstance(value, dict | list | bool) else str(value)
 
     def integer(self, name: str) -> int | None:
-        value = self.values.get(name)
-        if value is None or value == "":
-            return None
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            # approximate wording
-            raise ApiError(400, f'Bad Request: field "{name}" must be a valid Number') from None
+        return self._numeric(name, int)
 
     def number(self, name: str) -> float | None:
+        return self._numeric(name, float)
+
+    def _numeric(self, name: str, kind: Callable[[Any], T]) -> T | None:
         value = self.values.get(name)
         if value is None or value == "":
             return None
         try:
-            return float(value)
+            return kind(value)
         except (TypeError, ValueError):
+            # approximate wording
             raise ApiError(400, f'Bad Request: field "{name}" must be a valid Number') from None
 
     def boolean(self, name: str) -> bool:
