@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from ras_core import case_tables  # noqa: F401  (adds the coordinators' tables to the metadata)
 from ras_core.storage import make_engine, metadata
 
 config = context.config

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from ras_core import case_tables  # noqa: F401  (the coordinators' tables are checked too)
 from ras_core.db import open_store
 from ras_core.storage import Store, metadata
 
