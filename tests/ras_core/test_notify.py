@@ -51,7 +51,7 @@ def test_an_urgent_case_also_reaches_the_team_telegram_chat(work: Casework) -> N
         assert notify_team(work, case, "urgent", settings) == ["email", "telegram"]
         [telegram] = duty_phone.wait_for_messages(1)
         [mail] = mailbox.wait_for(1)
-    assert telegram.text.startswith(f"URGENT: safeguarding concern, case {case.reference}")
+    assert (telegram.text or "").startswith(f"URGENT: safeguarding concern, case {case.reference}")
     assert mail.subject.startswith("URGENT")
 
 
