@@ -6,7 +6,7 @@ BIN := .venv/bin
 BOOTSTRAP := bash scripts/bootstrap.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap run serve chat test train lint lock clean bench voices
+.PHONY: help bootstrap run serve chat test train lint lock clean bench voices dashboard
 
 help: ## Show this list
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
@@ -23,6 +23,11 @@ serve: bootstrap ## Set everything up and run both servers until Ctrl-C (REST we
 
 test: bootstrap ## Set everything up, then run every check and test
 	@bash scripts/test.sh
+
+# Accounts first: python -m dashboard.accounts add-team NAME --intake, then add-coordinator.
+dashboard: ## Run the coordinators' dashboard on DASHBOARD_HOST:DASHBOARD_PORT (127.0.0.1:8080)
+	@[ -x $(PYTHON) ] || { echo "No .venv yet: run make bootstrap first" >&2; exit 1; }
+	@PYTHONPATH=. $(PYTHON) -m dashboard
 
 bench: bootstrap ## Time to first reply over Telegram: text, voice out, voice in (medians)
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.telegram_bench

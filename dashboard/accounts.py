@@ -1,0 +1,80 @@
+"""Teams and coordinator accounts from the command line.
+
+    python -m dashboard.accounts add-team NAME [--email E] [--telegram-chat ID] [--intake]
+    python -m dashboard.accounts add-coordinator USERNAME --name "Display" --team NAME
+
+The password is asked for twice without showing it, or read from the first line of standard
+input when that is not a terminal. A problem prints one plain line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from sqlalchemy.exc import IntegrityError
+
+from ras_core.casework import Casework, NotFound
+from ras_core.db import open_store
+from ras_core.storage import database_url
+
+
+class Refused(Exception):
+    """Something the person typing must put right; the message says what."""
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m dashboard.accounts", description=__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    commands = top.add_subparsers(dest="command", required=True)
+    team = commands.add_parser("add-team", help="add a team of coordinators")
+    team.add_argument("name")
+    team.add_argument("--email", default="", help="the team's shared email address")
+    team.add_argument("--telegram-chat", default="", help="the team's Telegram chat id")
+    team.add_argument("--intake", action="store_true", help="this team takes new cases")
+    person = commands.add_parser("add-coordinator", help="add a coordinator to a team")
+    person.add_argument("username")
+    person.add_argument("--name", required=True, help="the name others see")
+    person.add_argument("--team", required=True, help="the team's name")
+    return top
+
+
+def read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password (at least 12 characters): ")
+    if getpass.getpass("The same password again: ") != first:
+        raise Refused("The two passwords are not the same. Nothing was added.")
+    return first
+
+
+def run(args: argparse.Namespace, work: Casework) -> str:
+    if args.command == "add-team":
+        team = work.add_team(args.name, email=args.email, telegram_chat_id=args.telegram_chat,
+                             takes_new_cases=args.intake)  # fmt: skip
+        intake = " It takes new cases." if team.takes_new_cases else ""
+        return f"Added the team {team.name}.{intake}"
+    work.team_named(args.team)  # before asking for a password: is the team there?
+    if work.coordinator(args.username) is not None:
+        raise Refused(f"There is already a coordinator called {args.username!r}.")
+    added = work.add_coordinator(args.username, args.name, args.team, read_password())
+    return f"Added {added.display_name} ({added.username}) to the team {args.team}."
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    work = Casework(open_store(database_url()).engine)
+    try:
+        print(run(args, work))
+    except (Refused, NotFound, ValueError) as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    except IntegrityError:
+        print(f"There is already a team called {args.name!r}.", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

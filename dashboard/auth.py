@@ -1,0 +1,81 @@
+"""Signing in and out. The session token lives in an HttpOnly cookie; the database keeps its hash.
+
+The sign-in form carries a random token that must match a cookie set with the form (a
+double-submit check), so another site cannot sign a coordinator in to an account of its own.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from dashboard.web import (
+    SESSION_COOKIE,
+    SIGN_IN_COOKIE,
+    CsrfRefused,
+    Posted,
+    casework,
+    render,
+    same,
+    set_cookie,
+)
+
+router = APIRouter()
+SIGN_IN_PATH = "/sign-in"
+
+
+def _form(
+    request: Request, problem: str = "", username: str = "", status_code: int = 200
+) -> Response:
+    token = secrets.token_urlsafe(32)
+    response = render(
+        request,
+        "sign_in.html",
+        None,
+        status_code=status_code,
+        problem=problem,
+        username=username,
+        sign_in_token=token,
+        signed_out=request.query_params.get("signed_out") == "1",
+    )
+    set_cookie(request, response, SIGN_IN_COOKIE, token, SIGN_IN_PATH)
+    return response
+
+
+@router.get(SIGN_IN_PATH)
+def sign_in_page(request: Request) -> Response:
+    if casework(request).session(request.cookies.get(SESSION_COOKIE, "")) is not None:
+        return RedirectResponse("/", status_code=303)
+    return _form(request)
+
+
+@router.post(SIGN_IN_PATH)
+def sign_in(
+    request: Request,
+    username: str = Form(""),
+    password: str = Form(""),
+    sign_in_token: str = Form(""),
+) -> Response:
+    if not same(sign_in_token, request.cookies.get(SIGN_IN_COOKIE, "")):
+        raise CsrfRefused()
+    work = casework(request)
+    result = work.sign_in(username.strip(), password)
+    if result.coordinator is None:
+        problem = "locked" if result.locked else "wrong_password"
+        return _form(request, problem, username.strip(), status_code=401)
+    response = RedirectResponse("/", status_code=303)
+    set_cookie(request, response, SESSION_COOKIE, work.open_session(result.coordinator), "/")
+    response.delete_cookie(SIGN_IN_COOKIE, path=SIGN_IN_PATH)
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, session: Posted) -> Response:
+    work = casework(request)
+    work.close_session(request.cookies.get(SESSION_COOKIE, ""))
+    work.audit(session.coordinator.username, "sign_out")
+    response = RedirectResponse(f"{SIGN_IN_PATH}?signed_out=1", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

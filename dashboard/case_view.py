@@ -1,0 +1,196 @@
+"""Everything the case page shows, gathered from ras_core into plain values for the templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.transcript import Line, transcript
+from ras_core.casework import Case, Casework, Note
+from ras_core.plan_rules import Flag, Payee, load_rules
+from ras_core.questionnaire import Area, load_questionnaire
+from ras_core.review import Role, Step
+from ras_core.storage import Store, StoredAnswer, StoredBudget
+from ras_core.support_plan import PlanDraft, load_options
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    area: str
+    own_words: str
+    letter: str | None
+    label: str  # the statement's short label, e.g. "Some help"
+    statement: str  # the statement as the person heard it
+    how: str  # button, letter, position, words or voice
+    not_sure: bool
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class AreaPoints:
+    area: str
+    letter: str
+    not_sure: bool
+    points: int
+
+
+@dataclass(frozen=True)
+class Money:
+    scheme_name: str
+    illustrative: bool
+    explanation: list[str]
+    areas: list[AreaPoints]
+    total_points: int
+    yearly: int
+    weekly: int
+    needs_panel: bool
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    category: str
+    words: str
+    yearly_cost: int
+    payee: Payee | None
+
+
+@dataclass(frozen=True)
+class PlanView:
+    draft: PlanDraft
+    stage: str
+    items: list[ItemRow]
+    yearly_cost: int
+    money_label: str
+    money_explain: str
+    flags: list[Flag]
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    answering_for: str  # "self" or "someone_else"
+    answers: list[AnswerRow]
+    money: Money | None
+    plan: PlanView | None
+    steps: list[Step]
+    notes: list[Note]
+    transcript: list[Line] | None
+    moves: list[str]  # what a coordinator can do now: claim, request_changes, agree
+    claimed_by: str
+
+    @property
+    def indicative_yearly(self) -> int:
+        return self.money.yearly if self.money is not None else 0
+
+
+def build(store: Store, work: Casework, case: Case) -> CaseView:
+    assessment = store.assessment(case.assessment_id) if case.assessment_id else None
+    who = assessment.answering_for if assessment is not None else "self"
+    stored = store.answers(case.assessment_id) if case.assessment_id else {}
+    budget = store.budget(case.assessment_id) if case.assessment_id else None
+    money = _money(budget) if budget is not None else None
+    steps = work.steps(case.id)
+    claims = [step.by for step in steps if step.move == "claim"]
+    not_sure = [_area_name(area_id) for area_id, answer in stored.items() if answer.not_sure]
+    return CaseView(
+        case=case,
+        answering_for=who,
+        answers=_answers(stored, who),
+        money=money,
+        plan=_plan(work, case.id, money.yearly if money else 0, tuple(not_sure)),
+        steps=steps,
+        notes=work.notes(case.id),
+        transcript=transcript(store.engine, case.person_id),
+        moves=work.review(case.id).allowed(Role.COORDINATOR),
+        claimed_by=claims[-1] if claims and case.claimed_by is not None else "",
+    )
+
+
+def indicative_yearly(store: Store, case: Case) -> int:
+    """The early budget from the questionnaire; 0 when there is none."""
+    budget = store.budget(case.assessment_id) if case.assessment_id else None
+    return budget.yearly_pounds if budget is not None else 0
+
+
+def _area(area_id: str) -> Area | None:
+    try:
+        return load_questionnaire().area(area_id)
+    except KeyError:
+        return None
+
+
+def _area_name(area_id: str) -> str:
+    area = _area(area_id)
+    return area.name if area is not None else area_id.replace("_", " ")
+
+
+def _order(area_id: str) -> int:
+    try:
+        return load_questionnaire().position(area_id)
+    except KeyError:
+        return 10_000
+
+
+def _answers(stored: dict[str, StoredAnswer], who: str) -> list[AnswerRow]:
+    rows = []
+    for area_id in sorted(stored, key=_order):
+        answer = stored[area_id]
+        area = _area(area_id)
+        label = statement = ""
+        if area is not None and answer.letter in area.letters:
+            label = area.statement(answer.letter).label
+            statement = area.statement_text(answer.letter, who)
+        rows.append(
+            AnswerRow(
+                _area_name(area_id),
+                answer.own_words,
+                answer.letter,
+                label,
+                statement,
+                answer.how,
+                answer.not_sure,
+                answer.confirmed,
+            )
+        )
+    return rows
+
+
+def _money(budget: StoredBudget) -> Money:
+    record = budget.breakdown
+    areas = [
+        AreaPoints(_area_name(a["area_id"]), a["letter"], bool(a["not_sure"]), int(a["points"]))
+        for a in sorted(record.get("areas", []), key=lambda a: _order(a["area_id"]))
+    ]
+    return Money(
+        scheme_name=str(record.get("scheme_name", "")),
+        illustrative=bool(record.get("illustrative")),
+        explanation=[str(line) for line in record.get("explanation", [])],
+        areas=areas,
+        total_points=budget.total_points,
+        yearly=budget.yearly_pounds,
+        weekly=budget.weekly_pounds,
+        needs_panel=budget.needs_panel,
+    )
+
+
+def _plan(
+    work: Casework, case_id: int, budget_yearly: int, not_sure: tuple[str, ...]
+) -> PlanView | None:
+    found = work.plan(case_id)
+    if found is None:
+        return None
+    draft, stage, _ = found
+    options = load_options()
+    categories = {choice.id: choice.label for choice in options.categories}
+    money = next((c for c in options.money if c.id == draft.money_management), None)
+    return PlanView(
+        draft=draft,
+        stage=stage,
+        items=[
+            ItemRow(categories.get(i.category, i.category), i.words, i.yearly_cost, i.payee)
+            for i in draft.items
+        ],
+        yearly_cost=draft.yearly_cost,
+        money_label=money.label if money else "",
+        money_explain=money.explain if money else "",
+        flags=load_rules().check(draft.for_rules(budget_yearly, not_sure)),
+    )
