@@ -7,8 +7,10 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from ras_core.casework import Casework
 from ras_core.db import open_store
 from ras_core.interview import Interview
+from ras_core.planning import Planning
 from ras_core.questionnaire import load_questionnaire
 from ras_core.scheme import load_scheme
 from ras_core.storage import Store, database_url
@@ -63,3 +65,13 @@ def latest_turn(tracker: Tracker) -> Turn:
         # The Telegram front end marks words it heard in a voice note (REST "metadata").
         spoken=bool((message.get("metadata") or {}).get("spoken")),
     )
+
+
+def casework() -> Casework:
+    return Casework(store().engine)
+
+
+def planning(tracker: Tracker) -> Planning:
+    channel, user_id = person_key(tracker)
+    current = store()
+    return Planning(current, casework(), current.person(channel, user_id))

@@ -7,7 +7,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import interview, latest_turn, store
+from actions.context import interview, latest_turn, planning, store
+from actions.plan import news_for
 from actions.render import utter
 from ras_core.interview import Say
 
@@ -24,8 +25,14 @@ class ActionBegin(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         current = interview(tracker)
+        utter(dispatcher, domain, news_for(current.person), current.who)
         fresh = latest_turn(tracker).intent in START_INTENTS
         journey, says = current.begin(fresh=fresh)
+        if journey == "done" and not fresh:
+            # The questions are finished: the plan comes next, or where it stands is said.
+            plan_journey, plan_says = planning(tracker).begin()
+            if plan_journey == "plan" or plan_says:
+                journey, says = plan_journey, [*says[:1], *plan_says]
         utter(dispatcher, domain, says, current.who)
         return [SlotSet("journey", journey)]
 
@@ -41,6 +48,8 @@ class ActionFinishAssessment(Action):
     ) -> list[EventType]:
         current = interview(tracker)
         says = current.budget_says() if current.person.consented else [Say("declined")]
+        if current.finished is not None:
+            says.append(Say("plan_offer"))
         utter(dispatcher, domain, says, current.who)
         return [SlotSet("saq_answer", None), SlotSet("journey", "done")]
 

@@ -18,6 +18,7 @@ from ras_core.plan_rules import Payee, Plan, SupportItem
 
 OPTIONS_FILE = Path(__file__).parent / "data" / "support_plan.yml"
 WEEKS_A_YEAR = 52
+MAX_CHOICES = 8
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,21 @@ class Choice:
     explain: str  # one plain line
 
 
+WORDS = ("not_said", "no_support", "item", "given_by")
+WHO_GIVES_IDS = ("agency", "personal_assistant", "family_or_friend", "undecided")
+CHANGE_PART_IDS = (
+    "what_matters", "to_change", "category", "remove_item", "money", "helpers", "emergency"
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class PlanOptions:
     hourly_rate: int  # pounds an hour, used when the person gives hours a week
     categories: tuple[Choice, ...]
     money: tuple[Choice, ...]
+    who_gives: tuple[Choice, ...]
+    change_parts: tuple[Choice, ...]
+    words: dict[str, str]
 
     def category(self, category_id: str) -> Choice:
         return next(c for c in self.categories if c.id == category_id)
@@ -91,10 +102,24 @@ def parse_options(path: Path) -> PlanOptions:
     rate = data.get("hourly_rate")
     if not isinstance(rate, int) or rate <= 0:
         raise DataFileError(path, "hourly_rate", "must be a whole number of pounds above 0")
-    return PlanOptions(rate, _choices(path, data, "categories"), _choices(path, data, "money"))
+    who_gives = _choices(path, data, "who_gives", WHO_GIVES_IDS)
+    change_parts = _choices(path, data, "change_parts", CHANGE_PART_IDS)
+    texts = data.get("words")
+    if not isinstance(texts, dict) or set(texts) != set(WORDS):
+        raise DataFileError(path, "words", f"must have exactly: {', '.join(WORDS)}")
+    return PlanOptions(
+        rate,
+        _choices(path, data, "categories"),
+        _choices(path, data, "money"),
+        who_gives,
+        change_parts,
+        {key: str(value) for key, value in texts.items()},
+    )
 
 
-def _choices(path: Path, data: dict[str, Any], name: str) -> tuple[Choice, ...]:
+def _choices(
+    path: Path, data: dict[str, Any], name: str, fixed_ids: tuple[str, ...] = ()
+) -> tuple[Choice, ...]:
     entries = data.get(name)
     if not isinstance(entries, list) or not entries:
         raise DataFileError(path, name, "must be a list of choices")
@@ -105,6 +130,12 @@ def _choices(path: Path, data: dict[str, Any], name: str) -> tuple[Choice, ...]:
         ):
             raise DataFileError(path, f"{name}[{number}]", "needs id, label and explain")
         choices.append(Choice(entry["id"], entry["label"], entry["explain"]))
+    if len(choices) > MAX_CHOICES:
+        raise DataFileError(path, name, f"has more than {MAX_CHOICES} choices (letters A to H)")
+    if fixed_ids and tuple(c.id for c in choices) != fixed_ids:
+        raise DataFileError(
+            path, name, f"must have these ids in this order: {', '.join(fixed_ids)}"
+        )
     return tuple(choices)
 
 

@@ -9,10 +9,10 @@ marked unsure, so the interview checks them back before saving.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-LETTERS = ("A", "B", "C", "D")
+LETTERS = ("A", "B", "C", "D", "E", "F", "G", "H")  # questions use A-D; plan choices go further
 
 # Intents that move about the questionnaire rather than answer it.
 CONTROL_INTENTS = {
@@ -38,14 +38,16 @@ INTENT_MOVES = {
 CONFIDENT = 0.6
 
 _FILLER = r"(?:the|option|letter|answer|number|no\.?|its|it's|it is|i choose|i pick|pick|choose)"
-_LETTER = re.compile(
-    rf"^\s*(?:{_FILLER}\s+)*\(?([abcd])\)?\s*(?:please|pls|plz)?\s*[.!]*\s*$", re.I
-)
+_LETTER = re.compile(rf"^\s*(?:{_FILLER}\s+)*\(?([a-h])\)?\s*(?:please|pls|plz)?\s*[.!]*\s*$", re.I)
 _POSITIONS = {
     "first": 0, "1st": 0, "one": 0, "1": 0, "top": 0,
     "second": 1, "2nd": 1, "two": 1, "2": 1,
     "third": 2, "3rd": 2, "three": 2, "3": 2,
-    "fourth": 3, "4th": 3, "four": 3, "4": 3, "last": 3, "bottom": 3,
+    "fourth": 3, "4th": 3, "four": 3, "4": 3,
+    "fifth": 4, "5th": 4, "five": 4, "5": 4,
+    "sixth": 5, "6th": 5, "six": 5, "6": 5,
+    "seventh": 6, "7th": 6, "seven": 6, "7": 6,
+    "last": -1, "bottom": -1,
 }  # fmt: skip
 _POSITION = re.compile(
     rf"^\s*(?:{_FILLER}\s+)*({'|'.join(map(re.escape, _POSITIONS))})"
@@ -93,9 +95,13 @@ def read_letter(text: str) -> str | None:
     return match.group(1).upper() if match else None
 
 
-def read_position(text: str) -> str | None:
+def read_position(text: str, letters: Sequence[str] = LETTERS[:4]) -> str | None:
+    """ "the second one" -> B; "the last one" is the last of the letters on offer."""
     match = _POSITION.match(text)
-    return LETTERS[_POSITIONS[match.group(1).lower()]] if match else None
+    if not match or not letters:
+        return None
+    index = _POSITIONS[match.group(1).lower()]
+    return letters[index] if index < len(letters) else None
 
 
 def read_number(text: str) -> int | None:
@@ -143,7 +149,7 @@ def understand(turn: Turn, labels: Mapping[str, str]) -> Move:
     letter = read_letter(turn.text)
     if letter in labels:
         return Move("answer", letter, how="letter")
-    position = read_position(turn.text)
+    position = read_position(turn.text, sorted(labels))
     if position in labels:
         return Move("answer", position, how="position")
     label = read_label(turn.text, labels)

@@ -21,11 +21,15 @@ from ras_core.plan_rules import load_rules
 from ras_core.questionnaire import WHO, load_questionnaire
 from ras_core.scheme import load_scheme
 from ras_core.scoring import score
+from ras_core.support_plan import load_options
 
 REPO = Path(__file__).resolve().parents[1]
-RESPONSES: dict[str, list[dict[str, Any]]] = yaml.safe_load(
-    (REPO / "bot" / "domain" / "responses.yml").read_text()
-)["responses"]
+# Every file in the domain folder may hold responses.
+RESPONSES: dict[str, list[dict[str, Any]]] = {
+    name: variations
+    for path in sorted((REPO / "bot" / "domain").glob("*.yml"))
+    for name, variations in (yaml.safe_load(path.read_text()).get("responses") or {}).items()
+}
 SAMPLE_VALUES = {
     "number": "3",
     "total": "11",
@@ -36,9 +40,26 @@ SAMPLE_VALUES = {
     "statement": "I need some support to look after myself.",
     "heard": "the second one",
     "choice": "Some help",
+    "reference": "IB-7K3F9Q",
+    "message": "Please say who helps if your carer is ill.",
+    "days": "10",
+    "rate": "£24",
+    "amount": "£8,736",
+    "budget": "£12,400",
+    "category": "personal care",
+    "examples": "Help to wash, dress, eat or take medicine.",
+    "count": "3",
+    "what_matters": "My family and my dog",
+    "to_change": "Go out more",
+    "money": "Direct payment",
+    "helpers": "My sister",
+    "emergency": "My neighbour comes",
 }
 # These placeholders carry text that is checked on its own below (questionnaire, phrases).
-CHECKED_ELSEWHERE = {"intro", "statements", "question", "explain", "lines", "explanation"}
+CHECKED_ELSEWHERE = {
+    "intro", "statements", "question", "explain", "lines", "explanation",
+    "categories", "choices", "items", "reason",  # support_plan.yml and plan_rules.yml
+}  # fmt: skip
 
 
 def filled(template: str) -> str:
@@ -127,3 +148,20 @@ def test_longest_possible_question_message_is_readable_aloud() -> None:
 @pytest.mark.parametrize("kind", sorted(load_rules().refused))
 def test_plan_refusals_are_plain(kind: str) -> None:
     assert check_text(load_rules().refused[kind][1]) == [], kind
+
+
+def plan_option_texts() -> list[tuple[str, str]]:
+    options = load_options()
+    texts = [(f"words {key}", text.format(number=1, category="Help at home", words="Cooking",
+                                          amount="£300", who="An agency"))
+             for key, text in options.words.items()]  # fmt: skip
+    for group in ("categories", "money", "who_gives", "change_parts"):
+        for choice in getattr(options, group):
+            texts += [(f"{group} {choice.id} label", choice.label),
+                      (f"{group} {choice.id} explain", choice.explain)]  # fmt: skip
+    return texts
+
+
+@pytest.mark.parametrize(("where", "text"), plan_option_texts())
+def test_every_plan_choice_is_plain(where: str, text: str) -> None:
+    assert check_text(text) == [], where

@@ -16,6 +16,7 @@ import actions.context
 from actions.forms import ValidateAssessmentForm
 
 REPO = Path(__file__).resolve().parents[2]
+FORM_SLOTS = {"assessment_form": "saq_answer", "plan_form": "plan_answer"}
 
 
 @pytest.fixture(scope="session")
@@ -53,13 +54,16 @@ def tracker(
     active_loop: str | None = None,
 ) -> Tracker:
     latest = parse(message) if isinstance(message, str) else message
-    slot_values = {"saq_answer": None, "journey": None, "requested_slot": None, **(slots or {})}
+    slot_values = {
+        "saq_answer": None, "plan_answer": None, "journey": None, "requested_slot": None,
+        **(slots or {}),
+    }  # fmt: skip
     events: list[dict[str, Any]] = [
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": latest["text"], "parse_data": latest},
     ]
     if active_loop:
-        events.append({"event": "slot", "name": "saq_answer", "value": latest["text"]})
+        events.append({"event": "slot", "name": FORM_SLOTS[active_loop], "value": latest["text"]})
     return Tracker.from_dict(
         {
             "sender_id": sender,
@@ -92,3 +96,25 @@ def answer(
     )
     value = next((e["value"] for e in events if e.get("name") == "saq_answer"), "missing")
     return messages, value
+
+
+def plan_answer(
+    message: dict[str, Any] | str, domain: dict[str, Any], sender: str = "test:7"
+) -> tuple[list[dict[str, Any]], Any]:
+    """One message inside the plan form, through its validation action."""
+    from actions.plan import ValidatePlanForm
+
+    messages, events = asyncio.run(
+        _run_async(ValidatePlanForm(), tracker(message, sender, active_loop="plan_form"), domain)
+    )
+    value = next((e["value"] for e in events if e.get("name") == "plan_answer"), "missing")
+    return messages, value
+
+
+async def _run_async(
+    action: Action, track: Tracker, domain: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, track, domain)
+    await asyncio.sleep(0)  # let work handed to the executor start before the loop closes
+    return dispatcher.messages, events
