@@ -225,6 +225,11 @@ class Store:
             assert row is not None
             return Person(row.id, row.channel, row.channel_user_id, row.consented_at is not None)
 
+    def person_by_id(self, person_id: int) -> Person:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(people).where(people.c.id == person_id)).one()
+        return Person(row.id, row.channel, row.channel_user_id, row.consented_at is not None)
+
     @staticmethod
     def _person_row(conn: Connection, channel: str, channel_user_id: str) -> Any:
         query = select(people).where(

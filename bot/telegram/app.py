@@ -38,10 +38,12 @@ def build_application(settings: TelegramSettings, front_end: FrontEnd) -> Applic
         builder = builder.base_url(settings.base_url).base_file_url(settings.base_file_url)
     settings.state_file.parent.mkdir(parents=True, exist_ok=True)
     # Which keyboard is live and any voice note waiting for a yes: kept across restarts.
+    news: list[asyncio.Task[None]] = []  # the loop passing on replies (kept out of persistence)
     persistence = PicklePersistence(settings.state_file, single_file=True, update_interval=5)
     application = (
         builder.persistence(persistence)
-        .post_init(_set_commands)
+        .post_init(lambda app: _started(app, front_end, settings.news_seconds, news))
+        .post_stop(lambda _app: _stop(news))
         .post_shutdown(lambda _app: front_end.rasa.close())
         .build()
     )
@@ -62,9 +64,28 @@ def build_application(settings: TelegramSettings, front_end: FrontEnd) -> Applic
     return application
 
 
-async def _set_commands(application: Application) -> None:
+async def _started(
+    application: Application, front_end: FrontEnd, every: float, news: list[asyncio.Task[None]]
+) -> None:
     commands = [BotCommand(name, say(f"command_{name}")) for name in COMMANDS]
     await application.bot.set_my_commands(commands)
+    news.append(asyncio.create_task(_pass_on_news(application, front_end, every)))
+
+
+async def _pass_on_news(application: Application, front_end: FrontEnd, every: float) -> None:
+    """Coordinators' replies reach the person without them having to write first."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await front_end.deliver_news(application)
+        except Exception:  # keep looking next time: a failure here must not stop the bot
+            log.exception("Could not pass on coordinators' replies")
+
+
+async def _stop(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    tasks.clear()
 
 
 def make_front_end(settings: TelegramSettings) -> FrontEnd:

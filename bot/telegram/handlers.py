@@ -13,15 +13,16 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from telegram import Chat, Message, Update
+from telegram import Bot, Chat, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.telegram import keyboards
 from bot.telegram.chunks import split_message
 from bot.telegram.rasa_client import Button, RasaClient, RasaUnavailable, Reply
 from bot.telegram.texts import say
+from ras_core.casework import Casework
 from ras_core.storage import Store, VoicePreferences
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ VOICE_ON, VOICE_OFF = "app:voice:on", "app:voice:off"
 HEARD_YES, HEARD_NO = "app:heard:yes", "app:heard:no"
 # Rasa intents the commands stand for.
 GREET, PAUSE = "/greet", "/pause"
+NEWS_INTENT = "EXTERNAL_review_news"
 
 _YES = re.compile(r"^\s*(y|yes|yeah|yep|ok|okay|please|yes please)\W*$", re.IGNORECASE)
 _NO = re.compile(r"^\s*(n|no|nope|no thanks|no thank you)\W*$", re.IGNORECASE)
@@ -191,26 +193,38 @@ class FrontEnd:
         replies: list[Reply],
         speak: bool | None = None,
     ) -> None:
+        await self.send_replies(
+            context.bot, _chat(update).id, _user(update), _chat_data(context), replies, speak
+        )
+
+    async def send_replies(
+        self,
+        bot: Bot,
+        chat_id: int,
+        user_id: str,
+        chat_data: dict[str, Any],
+        replies: list[Reply],
+        speak: bool | None = None,
+    ) -> None:
         """Send replies as text (keyboards on the last piece), then as one voice note if wanted."""
-        chat = _chat(update)
         for reply in replies:
             pieces = split_message(reply.text) or [" "]
             for piece in pieces[:-1]:
-                await chat.send_message(piece)
+                await bot.send_message(chat_id, piece)
             if reply.buttons:
                 if not any(b.payload.startswith(APP_PREFIX) for b in reply.buttons):
-                    _chat_data(context)["answer_titles"] = [b.title for b in reply.buttons]
+                    chat_data["answer_titles"] = [b.title for b in reply.buttons]
                 markup, choices = keyboards.build_markup(reply.buttons)
-                sent = await chat.send_message(pieces[-1], reply_markup=markup)
-                old = keyboards.remember(_chat_data(context), sent.message_id, choices)
+                sent = await bot.send_message(chat_id, pieces[-1], reply_markup=markup)
+                old = keyboards.remember(chat_data, sent.message_id, choices)
                 if old is not None:
-                    await _quietly(context.bot.edit_message_reply_markup(chat.id, old))
+                    await _quietly(bot.edit_message_reply_markup(chat_id, old))
             else:
-                await chat.send_message(pieces[-1])
-        prefs = self.preferences(update)
+                await bot.send_message(chat_id, pieces[-1])
+        prefs = self.store.voice_preferences(self.store.person(CHANNEL, user_id).id)
         spoken = " ".join(reply.text for reply in replies if reply.text.strip())
         if (prefs.reads_aloud if speak is None else speak) and spoken:
-            await chat.send_action(ChatAction.RECORD_VOICE)
+            await bot.send_chat_action(chat_id, ChatAction.RECORD_VOICE)
             try:
                 ogg, seconds = await asyncio.to_thread(
                     self.speech.voice_note, spoken, slow=prefs.slow
@@ -218,7 +232,29 @@ class FrontEnd:
             except Exception:  # the text is already there: a missing voice note is not fatal
                 log.exception("Could not make a voice note")
                 return
-            await chat.send_voice(ogg, duration=seconds)
+            await bot.send_voice(chat_id, ogg, duration=seconds)
+
+    # A coordinator's reply, passed on without waiting for the person to write
+    async def deliver_news(self, application: Application[Any, Any, Any, Any, Any, Any]) -> int:
+        """Ask Rasa to say each waiting reply (so it is in the conversation), then send it."""
+        delivered = 0
+        for user_id in self.news_waiting():
+            try:
+                replies = await self.rasa.trigger(f"{CHANNEL}:{user_id}", NEWS_INTENT)
+            except RasaUnavailable as error:
+                log.warning("Could not pass on news to %s yet: %s", user_id, error)
+                continue
+            chat_data = application.chat_data[int(user_id)]
+            await self.send_replies(application.bot, int(user_id), user_id, chat_data, replies)
+            delivered += len(replies)
+        return delivered
+
+    def news_waiting(self) -> list[str]:
+        """Telegram user ids with a coordinator's reply not yet passed on."""
+        work = Casework(self.store.engine)
+        waiting = {message.person_id for message in work.undelivered()}
+        people = [self.store.person_by_id(person_id) for person_id in sorted(waiting)]
+        return [p.channel_user_id for p in people if p.channel == CHANNEL]
 
     # Preferences
     def preferences(self, update: Update) -> VoicePreferences:

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -53,6 +54,7 @@ def parse_replies(body: Any) -> list[Reply]:
 
 class RasaClient:
     def __init__(self, base_url: str, timeout: float = 60.0, retries: int = 3) -> None:
+        self._base = base_url
         self._url = f"{base_url}/webhooks/rest/webhook"
         self._client = httpx.AsyncClient(timeout=timeout)
         self._retries = retries
@@ -75,6 +77,16 @@ class RasaClient:
             except (httpx.HTTPError, ValueError) as error:
                 raise RasaUnavailable(str(error)) from error
         raise RasaUnavailable(f"no answer from {self._url}")
+
+    async def trigger(self, sender: str, intent: str) -> list[Reply]:
+        """Run an intent for a conversation (Rasa's HTTP API); returns what the bot said."""
+        url = f"{self._base}/conversations/{quote(sender, safe='')}/trigger_intent"
+        try:
+            response = await self._client.post(url, json={"name": intent, "entities": {}})
+            response.raise_for_status()
+            return parse_replies(response.json().get("messages"))
+        except (httpx.HTTPError, ValueError, AttributeError) as error:
+            raise RasaUnavailable(str(error)) from error
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -30,6 +30,7 @@ class TelegramSettings:
     rasa_url: str
     state_file: Path
     webhook: WebhookSettings | None
+    news_seconds: float = 10.0  # how often to look for coordinators' replies to pass on
 
     @property
     def base_url(self) -> str | None:
@@ -97,4 +98,15 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> TelegramSettings:
             env.get("TELEGRAM_STATE_FILE", str(REPO / "var" / "telegram-state.pickle"))
         ),
         webhook=_webhook(env),
+        news_seconds=_seconds("TELEGRAM_NEWS_SECONDS", env.get("TELEGRAM_NEWS_SECONDS", "10")),
     )
+
+
+def _seconds(name: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise SettingsError(f"{name} must be a number of seconds from 0.1 to 3600, not {value!r}")
+    return seconds

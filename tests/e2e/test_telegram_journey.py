@@ -24,9 +24,11 @@ import soundfile
 from sqlalchemy import select
 
 from bot.servers import Servers
+from ras_core.casework import Casework
 from ras_core.db import open_store
 from ras_core.money import format_money
 from ras_core.questionnaire import load_questionnaire
+from ras_core.review import Role
 from ras_core.scheme import load_scheme
 from ras_core.scoring import score
 from ras_core.storage import answers, assessments, people
@@ -62,6 +64,7 @@ def front_end_env(
             "SPEECH_ENGINE": "offline",  # gTTS needs Google, which is out of reach here
             "VOICE_CACHE_DIR": str(tmp / "voice-cache"),
             "PYTHONPATH": str(REPO),
+            "TELEGRAM_NEWS_SECONDS": "0.5",  # look for coordinators' replies often in tests
             **extra,
         }
     )
@@ -232,6 +235,35 @@ def test_whole_assessment_by_buttons_typing_and_voice(
     assert all(len(m.content) <= 4096 for m in sam.messages)
     assert api.unknown_methods == []
     assert set(sam.chat_actions) >= {"typing", "record_voice"}
+
+
+def test_a_coordinators_reply_reaches_the_person_without_them_writing(
+    api: FakeBotAPI, polling_bot: FrontEnd, database: str
+) -> None:
+    pat = api.new_user("Pat")
+    pat.send_text("hello")
+    tap(pat, pat.wait_for_text("read my messages out loud", SLOW), "No")
+    pat.wait_for_text("Do you want to go on?", SLOW)
+
+    # A plan Pat sent earlier; a coordinator asks for a change in the dashboard.
+    store = open_store(database)
+    work = Casework(store.engine)
+    person = store.person("telegram", str(pat.id))
+    case = work.open_case(person.id, None)
+    work.move(case.id, "submit", by=f"telegram:{pat.id}", role=Role.PERSON)
+    coordinator = work.add_coordinator(
+        f"duty{pat.id}", "Duty coordinator", work.intake_team().name, "a long enough password"
+    )
+    work.claim(case.id, coordinator)
+    work.request_changes(case.id, coordinator, "Please add who helps at night.")
+
+    news = pat.wait_for_text("News about your plan", SLOW)
+    assert f"News about your plan {case.reference}." in (news.text or "")
+    assert "Please add who helps at night." in (news.text or "")
+    assert news.button_texts == ["Change my plan", "Talk to a person"]
+    assert work.undelivered(person.id) == []
+    # The questions carry on where they were: the consent question is asked again.
+    assert "Do you want to go on?" in (pat.wait_for_text("Do you want to go on?", SLOW).text or "")
 
 
 def test_webhook_mode_refuses_updates_without_the_secret(
