@@ -187,3 +187,29 @@ def test_amounts_in_hours_or_money(domain: Domain, said: str, yearly: int) -> No
     assert case is not None
     stored = casework().plan(case.id)
     assert stored is not None and stored[0].pending["yearly_cost"] == yearly
+
+
+def test_go_back_explain_ask_for_a_person_and_take_support_out(domain: Domain) -> None:
+    finish_questions(domain)
+    run(ActionBegin(), tracker("/start_plan"), domain)
+    say(domain, "My church")
+    # Here the NLU model is not running: intents come as payloads (tests/e2e use the model).
+    assert say(domain, "/go_back").startswith("OK. Let's go back one question.")
+    assert say(domain, "/go_back").startswith("This is the first part of your plan.")
+    assert "people, places and things" in say(domain, "/explain")
+    assert "What would you like to change" in say(domain, "My church and my friends")
+    asked = say(domain, "/human_handoff")
+    assert "I have asked for a person" in asked
+    assert (
+        store().contact_requests(store().person("test", "7").id)[-1]["reason"] == "asked_for_person"
+    )
+    answers = ["Go to church more", "C", "Lifts to church", "£20 a week", "A", "yes", "B",
+               "Help with shopping", "2 hours", "A", "no", "A", "nobody", "my son"]  # fmt: skip
+    for text in answers:
+        say(domain, text)
+    say(domain, "/change_answer")
+    assert "1. Getting out and seeing people: Lifts to church." in say(domain, "D")
+    readback = say(domain, "1")
+    assert "I have taken that out of your plan." in readback
+    assert "1. Help at home: Help with shopping. About £2,496 a year." in readback
+    assert "Lifts to church" not in readback
