@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -65,6 +65,7 @@ class ServerSettings:
     database_url: str
     log_dir: Path
     model: Path
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. SMTP_HOST for tests
 
     @classmethod
     def from_env(cls, repo: Path = REPO) -> ServerSettings:
@@ -246,6 +247,7 @@ class Servers:
         if env.get("PYTHONPATH"):
             paths.append(env["PYTHONPATH"])
         env["PYTHONPATH"] = os.pathsep.join(paths)
+        env.update(self.settings.extra_env)
         return env
 
     def _rasa_command(self) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.servers import Servers, ServerSettings
 from ras_core.db import open_store
+from tests.support.mail import Mailbox, smtp_server
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "assistant.tar.gz"
@@ -27,7 +28,17 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def servers(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+def mail() -> Iterator[Mailbox]:
+    """A real SMTP server on loopback: coordinators' emails from the action server land here."""
+    with smtp_server() as (mailbox, port):
+        mailbox.port = port
+        yield mailbox
+
+
+@pytest.fixture(scope="session")
+def servers(
+    database: str, mail: Mailbox, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Servers]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` first")
     open_store(database)  # migrate, as the launcher does
@@ -38,6 +49,7 @@ def servers(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         database_url=database,
         log_dir=tmp_path_factory.mktemp("logs"),
         model=MODEL,
+        extra_env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port)},
     )
     with Servers(settings) as running:
         running.start_actions()

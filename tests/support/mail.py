@@ -33,11 +33,15 @@ class ReceivedMail:
 class Mailbox:
     def __init__(self) -> None:
         self.received: list[ReceivedMail] = []
+        self.port = 0  # set once the server is listening
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         message = email.message_from_bytes(envelope.content)
         self.received.append(ReceivedMail(envelope.mail_from, tuple(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[ReceivedMail]:
+        return [mail for mail in self.received if address in mail.recipients]
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[ReceivedMail]:
         deadline = time.monotonic() + timeout
