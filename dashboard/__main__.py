@@ -18,7 +18,8 @@ def main() -> None:
     app = create_app(database_url())
     host = os.environ.get("DASHBOARD_HOST", "127.0.0.1")
     port = int(os.environ.get("DASHBOARD_PORT", "8080"))
-    uvicorn.run(app, host=host, port=port, proxy_headers=False)
+    # No websockets: the pages need none, and Rasa pins a websockets too old for uvicorn.
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, ws="none")
 
 
 if __name__ == "__main__":

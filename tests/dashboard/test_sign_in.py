@@ -1,0 +1,106 @@
+"""Signing in and out: the form, wrong passwords, the lockout, the cookie and login CSRF."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from ras_core.casework import Coordinator
+from tests.support.dashboard_server import PASSWORD, DashboardServer, post_sign_in, serve
+
+WRONG = "not the right password"
+
+
+def test_signing_in_opens_the_queue_and_a_wrong_password_says_so(
+    server: DashboardServer, coordinator: Coordinator, browser_page: Page
+) -> None:
+    page = browser_page
+    page.goto(server.url + "/")
+    expect(page).to_have_url(server.url + "/sign-in")
+    page.get_by_label("User name").fill(coordinator.username)
+    page.get_by_label("Password", exact=True).fill(WRONG)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The user name or password is not right. Please try again."
+    )
+    expect(page.get_by_label("User name")).to_have_value(coordinator.username)
+
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(server.url + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cases for North")
+    expect(page.get_by_role("navigation")).to_contain_text("Signed in as North Coordinator")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("status")).to_have_text("You are signed out.")
+    page.goto(server.url + "/")
+    expect(page).to_have_url(server.url + "/sign-in")
+
+
+def test_five_wrong_passwords_lock_the_account_for_15_minutes(server: DashboardServer) -> None:
+    coordinator = server.add_coordinator()  # its own account: this one ends up locked
+    with server.client() as client:
+        for _ in range(4):
+            response = post_sign_in(client, coordinator.username, WRONG)
+            assert response.status_code == 401
+            assert "The user name or password is not right" in response.text
+        locked = (
+            "This account is locked because the password was wrong 5 times. "
+            "Please try again in 15 minutes."
+        )
+        assert locked in post_sign_in(client, coordinator.username, WRONG).text
+        # Locked: even the right password is refused, with the same plain message.
+        right = post_sign_in(client, coordinator.username, PASSWORD)
+        assert right.status_code == 401 and locked in right.text
+        assert "dashboard_session" not in client.cookies
+    actions = [e.action for e in server.work.audit_log() if e.actor == coordinator.username]
+    assert actions[-2:] == ["sign_in_failed", "sign_in_refused"]
+
+
+def test_the_session_cookie_is_http_only_and_same_site_strict(
+    server: DashboardServer, coordinator: Coordinator
+) -> None:
+    with server.client() as client:
+        response = post_sign_in(client, coordinator.username, PASSWORD)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    cookie = next(
+        c for c in response.headers.get_list("set-cookie") if c.startswith("dashboard_session=")
+    )
+    flags = {part.strip().lower() for part in cookie.split(";")}
+    assert {"httponly", "samesite=strict", "path=/"} <= flags
+    assert "secure" not in flags  # plain http in tests; see the next test
+
+
+def test_cookies_are_secure_when_asked(
+    server: DashboardServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_SECURE_COOKIES", "1")
+    with serve(server.store, secure_cookies=None) as url:
+        response = httpx.get(url + "/sign-in")
+    assert "secure" in response.headers["set-cookie"].lower().split("; ")
+
+
+def test_the_sign_in_form_must_carry_its_own_token(
+    server: DashboardServer, coordinator: Coordinator
+) -> None:
+    """Another site cannot post the sign-in form to sign someone in to its own account."""
+    form = {"username": coordinator.username, "password": PASSWORD}
+    with server.client() as client:
+        refused = client.post("/sign-in", data=form)
+        assert refused.status_code == 403 and "Nothing was changed" in refused.text
+        client.get("/sign-in")  # the cookie is set, but the form's token is forged
+        forged = client.post("/sign-in", data={**form, "sign_in_token": "forged"})
+        assert forged.status_code == 403
+        assert "dashboard_session" not in client.cookies
+
+
+def test_every_page_but_sign_in_needs_a_session(server: DashboardServer) -> None:
+    with server.client() as client:
+        for path in ("/", "/cases/1", "/cases/1/audit", "/cases/1/plan.pdf"):
+            response = client.get(path)
+            assert (response.status_code, response.headers["location"]) == (303, "/sign-in")
+        response = client.post("/cases/1/claim", data={"csrf_token": "x"})
+        assert (response.status_code, response.headers["location"]) == (303, "/sign-in")
+        client.cookies.set("dashboard_session", "made-up")
+        assert client.get("/").status_code == 303
