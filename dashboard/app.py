@@ -60,7 +60,8 @@ def _session(request: Request) -> Session | None:
 def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(SignInNeeded)
     def _sign_in(request: Request, _: Exception) -> Response:
-        return RedirectResponse("/sign-in", status_code=303)
+        back = request.url.path if request.method == "GET" else "/"
+        return RedirectResponse(auth.sign_in_address(back), status_code=303)
 
     @app.exception_handler(CsrfRefused)
     def _csrf(request: Request, _: Exception) -> Response:

@@ -51,6 +51,7 @@ class ItemRow:
     words: str
     yearly_cost: int
     payee: Payee | None
+    payee_name: str  # a name of its own, or "" when the payee is only "An agency", "daughter"...
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,13 @@ def _plan(
         draft=draft,
         stage=stage,
         items=[
-            ItemRow(categories.get(i.category, i.category), i.words, i.yearly_cost, i.payee)
+            ItemRow(
+                categories.get(i.category, i.category),
+                i.words,
+                i.yearly_cost,
+                i.payee,
+                _own_name(i.payee, {c.label.lower() for c in options.who_gives}),
+            )
             for i in draft.items
         ],
         yearly_cost=draft.yearly_cost,
@@ -194,3 +201,10 @@ def _plan(
         money_explain=money.explain if money else "",
         flags=load_rules().check(draft.for_rules(budget_yearly, not_sure)),
     )
+
+
+def _own_name(payee: Payee | None, generic: set[str]) -> str:
+    """The payee's name, unless the chat only knows the kind ("An agency") or the relationship."""
+    if payee is None or payee.name.strip().lower() in {*generic, payee.relationship.lower()}:
+        return ""
+    return payee.name.strip()

@@ -9,7 +9,9 @@ import httpx
 from sqlalchemy import text
 
 from ras_core.casework import Case, Coordinator
+from ras_core.plan_rules import Payee, SupportItem
 from ras_core.questionnaire import load_questionnaire
+from ras_core.support_plan import PlanDraft
 from tests.dashboard.builders import make_case
 from tests.dashboard.reading import page_text
 from tests.support.dashboard_server import DashboardServer
@@ -50,9 +52,9 @@ def test_the_case_page_shows_the_plan_and_every_flag_with_its_reason(
     shown = page_text(client.get(f"/cases/{case.id}").text)
     for words in (
         "What matters to them Seeing my grandchildren every week",
-        "Personal care Help to wash and dress every morning £14,000 Helping Hands (an agency)",
-        "Jo Smith (a personal assistant, no DBS check yet)",
-        "Mary (family or a friend, wife, lives with the person)",
+        "Personal care Help to wash and dress every morning £14,000 An agency: Helping Hands",
+        "A personal assistant: Jo Smith, no DBS check yet",
+        "Family or a friend: Mary, wife, lives with the person",
         "Direct payment. The money is paid to you.",
         "Who helped to plan My daughter Priya",
         "In an emergency Not given yet.",
@@ -64,6 +66,31 @@ def test_the_case_page_shows_the_plan_and_every_flag_with_its_reason(
         "The person was not sure about 1 questions: My home.",
     ):
         assert words in shown
+
+
+def test_who_is_paid_reads_well_for_a_plan_made_in_the_chat(
+    server: DashboardServer, client: httpx.Client
+) -> None:
+    """The chat knows only the kind of payee, or the relationship: no name is repeated."""
+    plan = PlanDraft(
+        items=(
+            SupportItem("help_at_home", "Cleaning", 1000, Payee("An agency", "agency")),
+            SupportItem("getting_out", "Walks", 2000, Payee("daughter", "family_or_friend",
+                                                             "daughter", True)),
+            SupportItem("learning_work", "A course", 500,
+                        Payee("A personal assistant I employ", "personal_assistant",
+                              dbs_checked=True)),
+            SupportItem("equipment", "A tablet", 300, None),
+        ),
+        emergency="My neighbour has a key",
+    )  # fmt: skip
+    case = make_case(server.store, server.work, plan=plan)
+    shown = page_text(client.get(f"/cases/{case.id}").text)
+    assert "Cleaning £1,000 An agency Getting out" in shown
+    assert "Walks £2,000 Family or a friend: daughter, lives with the person" in shown
+    assert "A course £500 A personal assistant: DBS checked" in shown
+    assert "A tablet £300 Not decided yet" in shown
+    assert "does not say what happens in an emergency" not in shown
 
 
 def test_the_case_page_shows_the_history_notes_and_an_audit_entry_for_each_look(

@@ -31,7 +31,8 @@ def test_the_plan_downloads_as_an_easy_read_pdf(
         "The support I want",
         "Personal care",
         "It costs £14,000 a year.",
-        "The money goes to Helping Hands.",
+        "Who gives it: Helping Hands, an agency.",
+        "Who gives it: Mary, family or a friend (wife).",
         "My support costs £21,000 a year.",
         "Direct payment.",
         "The money is paid to you.",  # one sentence, one line

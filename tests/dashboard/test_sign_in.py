@@ -7,7 +7,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ras_core.casework import Coordinator
-from tests.support.dashboard_server import PASSWORD, DashboardServer, post_sign_in, serve
+from tests.dashboard.builders import make_case
+from tests.support.dashboard_server import (
+    PASSWORD,
+    DashboardServer,
+    hidden,
+    post_sign_in,
+    serve,
+)
 
 WRONG = "not the right password"
 
@@ -97,10 +104,40 @@ def test_the_sign_in_form_must_carry_its_own_token(
 
 def test_every_page_but_sign_in_needs_a_session(server: DashboardServer) -> None:
     with server.client() as client:
-        for path in ("/", "/cases/1", "/cases/1/audit", "/cases/1/plan.pdf"):
+        for path, back in (
+            ("/", "/sign-in"),
+            ("/cases/1", "/sign-in?next=%2Fcases%2F1"),
+            ("/cases/1/audit", "/sign-in?next=%2Fcases%2F1%2Faudit"),
+            ("/cases/1/plan.pdf", "/sign-in"),
+        ):
             response = client.get(path)
-            assert (response.status_code, response.headers["location"]) == (303, "/sign-in")
+            assert (response.status_code, response.headers["location"]) == (303, back)
         response = client.post("/cases/1/claim", data={"csrf_token": "x"})
         assert (response.status_code, response.headers["location"]) == (303, "/sign-in")
         client.cookies.set("dashboard_session", "made-up")
         assert client.get("/").status_code == 303
+
+
+def test_a_link_to_a_case_leads_back_to_it_after_signing_in(
+    server: DashboardServer, coordinator: Coordinator, browser_page: Page
+) -> None:
+    """Team emails link straight to a case; after signing in the coordinator lands on it."""
+    case = make_case(server.store, server.work)
+    page = browser_page
+    page.goto(f"{server.url}/cases/{case.id}")
+    page.get_by_label("User name").fill(coordinator.username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {case.reference}")
+
+
+def test_signing_in_never_sends_the_coordinator_to_another_site(
+    server: DashboardServer, coordinator: Coordinator
+) -> None:
+    for next_page in ("//evil.example/", "https://evil.example/", "/cases/1/../../x"):
+        with server.client() as client:
+            token = hidden(client.get("/sign-in", params={"next": next_page}).text, "sign_in_token")
+            form = {"username": coordinator.username, "password": PASSWORD,
+                    "sign_in_token": token, "next_page": next_page}  # fmt: skip
+            response = client.post("/sign-in", data=form)
+            assert (response.status_code, response.headers["location"]) == (303, "/")
