@@ -32,13 +32,9 @@ class CsrfRefused(Exception):
     """A form came back without the token this session (or sign-in page) gave it."""
 
 
-def when(value: datetime | float | None) -> str:
-    """A time as people in the UK read it: "23 Nov 2026, 14:05"."""
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)):
-        value = datetime.fromtimestamp(value, UK)
-    return value.astimezone(UK).strftime("%-d %b %Y, %H:%M")
+def when(value: datetime | None) -> str:
+    """A time as people in the UK read it: "23 Nov 2026, 14:05" (UK time, summer or winter)."""
+    return value.astimezone(UK).strftime("%-d %b %Y, %H:%M") if value is not None else ""
 
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
