@@ -65,6 +65,12 @@ class Planning:
         budget = store.budget(finished.id) if finished else None
         self.budget = budget.yearly_pounds if budget else None
         self.case = work.latest_case(person.id)
+        if (
+            self.case
+            and self.case.state is State.AGREED
+            and self.case.assessment_id != self.assessment_id
+        ):
+            self.case = None  # answered the questions again since: a new plan, a new case
         stored = work.plan(self.case.id) if self.case else None
         self.draft, self.stage, self.previous = stored or (PlanDraft(), "what_matters", None)
 

@@ -213,3 +213,25 @@ def test_go_back_explain_ask_for_a_person_and_take_support_out(domain: Domain) -
     assert "I have taken that out of your plan." in readback
     assert "1. Help at home: Help with shopping. About £2,496 a year." in readback
     assert "Lifts to church" not in readback
+
+
+def test_after_an_agreed_plan_new_answers_start_a_new_plan(domain: Domain) -> None:
+    finish_questions(domain)
+    run(ActionBegin(), tracker("/start_plan"), domain)
+    for text in ("Family", "Cook more", "no", "A", "nobody", "my son", "/affirm"):
+        say(domain, text)
+    work = casework()
+    first = work.latest_case(store().person("test", "7").id)
+    assert first is not None
+    work.add_team("Reviewers")
+    asha = work.add_coordinator("asha", "Asha", "Reviewers", "a long enough password")
+    work.claim(first.id, asha)
+    work.agree(first.id, asha, 100, "Agreed at panel", indicative_yearly=0)
+
+    run(ActionBegin(), tracker("/start_again"), domain)
+    finish_questions(domain, "C")  # the questions again, with different answers
+    messages, _ = run(ActionBegin(), tracker("/start_plan"), domain)
+    assert "make a plan for your support" in texts(messages)
+    say(domain, "My garden")
+    second = work.latest_case(store().person("test", "7").id)
+    assert second is not None and second.id != first.id and second.state is State.DRAFT
