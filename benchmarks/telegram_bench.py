@@ -39,7 +39,7 @@ from tests.support.telegram_user import TelegramUser
 from tests.support.voice import spoken
 
 
-def timed(action: Callable[[], None], arrived: Callable[[], object]) -> float:
+def timed(action: Callable[[], object], arrived: Callable[[], object]) -> float:
     started = time.perf_counter()
     action()
     arrived()

@@ -181,7 +181,7 @@ def test_whole_assessment_by_buttons_typing_and_voice(
 
     sam.send_voice(spoken("the third one"), duration=2)  # 3: a voice note
     heard = sam.wait_for_text("I heard:", SLOW)
-    assert "third" in (heard.text or "") and heard.text.endswith("Is that right?")
+    assert "third" in (heard.text or "") and (heard.text or "").endswith("Is that right?")
     tap(sam, heard, "Yes")
     sam.wait_for_text("Question 4 of 11", SLOW)
 
