@@ -23,13 +23,14 @@ from ras_core.scheme import load_scheme
 from ras_core.scoring import score
 
 REPO = Path(__file__).resolve().parents[1]
-# The responses from every file in bot/domain (Rasa merges them into one domain).
+# Every file in the domain folder may hold responses.
 RESPONSES: dict[str, list[dict[str, Any]]] = {
     name: variations
     for path in sorted((REPO / "bot" / "domain").glob("*.yml"))
     for name, variations in (yaml.safe_load(path.read_text()).get("responses") or {}).items()
 }
 SAMPLE_VALUES = {
+    "safeguarding_phone": "0300 123 4567",
     "number": "3",
     "total": "11",
     "yearly": "£12,400",
@@ -39,7 +40,6 @@ SAMPLE_VALUES = {
     "statement": "I need some support to look after myself.",
     "heard": "the second one",
     "choice": "Some help",
-    "safeguarding_phone": "0300 123 4567",
 }
 # These placeholders carry text that is checked on its own below (questionnaire, phrases).
 CHECKED_ELSEWHERE = {"intro", "statements", "question", "explain", "lines", "explanation"}
