@@ -38,6 +38,15 @@ class SafeguardingPatterns:
                 return Disclosure(kind, match.group(0).strip())
         return None
 
+    def harmless_saying(self, message: str) -> str | None:
+        """The first known harmless saying in the message ("is killing me"), if any."""
+        text = normalise(message)
+        for saying in self.harmless:
+            match = saying.search(text)
+            if match:
+                return match.group(0).strip()
+        return None
+
 
 def normalise(message: str) -> str:
     """Lower case, apostrophes dropped ("don't" -> "dont"), other marks as spaces."""
@@ -69,3 +78,12 @@ def patterns() -> SafeguardingPatterns:
 
 def find_disclosure(message: str) -> Disclosure | None:
     return patterns().find(message)
+
+
+def harmless_saying(message: str) -> str | None:
+    """A saying that only looks like a disclosure ("I'd die for a cup of tea"), if any.
+
+    The NLU component uses it to overrule the model when the model took such a saying for a
+    disclosure and the patterns found none.
+    """
+    return patterns().harmless_saying(message)

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ras_core.safeguarding import find_disclosure
+from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES
+
 ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "nlu_data" / "nlu"
-DOMAIN_INTENTS = ROOT / "bot" / "domain" / "intents.yml"
+DOMAIN_DIR = ROOT / "bot" / "domain"
 MIN_EXAMPLES = 15
 LETTERS = {"A", "B", "C", "D"}
 
@@ -21,9 +24,17 @@ LETTERS = {"A", "B", "C", "D"}
 _ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<name>[^)]+)\)|(?P<json>\{[^}]*\}))")
 
 
+def _domain_lists(key: str) -> list[str]:
+    """Every name under `key` (intents, entities) over all the files in bot/domain."""
+    names = []
+    for path in sorted(DOMAIN_DIR.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        names += [i if isinstance(i, str) else next(iter(i)) for i in data.get(key) or []]
+    return names
+
+
 def _domain_intents() -> list[str]:
-    data = yaml.safe_load(DOMAIN_INTENTS.read_text(encoding="utf-8"))
-    return [i if isinstance(i, str) else next(iter(i)) for i in data["intents"]]
+    return _domain_lists("intents")
 
 
 def _raw_examples() -> dict[str, list[str]]:
@@ -103,8 +114,7 @@ def test_option_values_are_capital_letters() -> None:
 
 
 def test_only_known_entities_are_annotated() -> None:
-    domain = yaml.safe_load(DOMAIN_INTENTS.read_text(encoding="utf-8"))
-    known = {e if isinstance(e, str) else next(iter(e)) for e in domain.get("entities", [])}
+    known = set(_domain_lists("entities"))
     used = {entity for ex in EXAMPLES.values() for e in ex for entity, _t, _v in _entities(e)}
     assert used <= known
 
@@ -118,3 +128,45 @@ def test_option_only_in_choose_option() -> None:
         if _entities(example)
     ]
     assert stray == []
+
+
+def _examples_in(path: Path) -> dict[str, list[str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        block["intent"]: [
+            line.strip()[2:] for line in block["examples"].splitlines() if line.strip()
+        ]
+        for block in data.get("nlu", [])
+        if "intent" in block
+    }
+
+
+def test_safeguarding_test_sentences_are_not_training_data() -> None:
+    """The tests measure what the model learnt, so their sentences are never trained on."""
+    examples = {_plain(e) for e in _safeguarding_training_examples()}
+    everywhere = {_plain(e) for found in EXAMPLES.values() for e in found}
+    disclosures = {_plain(text) for text, _kind in DISCLOSURES}
+    look_alikes = {_plain(text) for text in LOOK_ALIKES}
+    assert disclosures & everywhere == set()
+    assert (disclosures | look_alikes) & examples == set()
+
+
+def test_look_alikes_are_not_matched_by_the_safeguarding_list() -> None:
+    """Look-alikes teach the model what is harmless; the list must agree they are."""
+    look_alikes = _examples_in(NLU_DIR / "look_alikes.yml")
+    assert "disclosure" not in look_alikes
+    matched = [e for found in look_alikes.values() for e in found if find_disclosure(e)]
+    assert matched == []
+
+
+def test_there_are_enough_disclosure_examples() -> None:
+    assert len(EXAMPLES["disclosure"]) >= 60
+
+
+def _safeguarding_training_examples() -> list[str]:
+    return [
+        example
+        for name in ("safeguarding.yml", "look_alikes.yml")
+        for found in _examples_in(NLU_DIR / name).values()
+        for example in found
+    ]

@@ -31,6 +31,7 @@ RESPONSES: dict[str, list[dict[str, Any]]] = {
     for name, variations in (yaml.safe_load(path.read_text()).get("responses") or {}).items()
 }
 SAMPLE_VALUES = {
+    "safeguarding_phone": "0300 123 4567",
     "number": "3",
     "total": "11",
     "yearly": "£12,400",

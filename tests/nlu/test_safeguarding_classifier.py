@@ -1,0 +1,111 @@
+"""The safeguarding component on its own: the list adds `disclosure`; harmless sayings that the
+model took for one are overruled; the model's own disclosures are kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.safeguarding import SAFEGUARDING_KEY, SafeguardingClassifier
+from ras_core.safeguarding import harmless_saying
+from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES
+
+REPO = Path(__file__).resolve().parents[2]
+CLASSIFIER = SafeguardingClassifier(SafeguardingClassifier.get_default_config())
+
+
+def message(text: str, *ranking: tuple[str, float], fallback: bool = False) -> Message:
+    """A message as it leaves FallbackClassifier: the model's ranking, maybe with nlu_fallback."""
+    intents = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    if fallback:
+        intents.insert(0, {"name": "nlu_fallback", "confidence": 0.4})
+    data: dict[str, Any] = {TEXT: text, INTENT: intents[0], INTENT_RANKING_KEY: intents}
+    return Message(data=data, output_properties={INTENT, INTENT_RANKING_KEY})
+
+
+def classified(msg: Message) -> dict[str, Any]:
+    """What reaches the tracker: the parse data with only the output properties."""
+    CLASSIFIER.process([msg])
+    return msg.as_dict(only_output_properties=True)
+
+
+@pytest.mark.parametrize(("words", "kind"), DISCLOSURES)
+def test_a_listed_disclosure_is_certain_whatever_the_model_said(words: str, kind: str) -> None:
+    parsed = classified(message(words, ("describe_lot_of_help", 0.9), ("disclosure", 0.05)))
+    assert parsed[INTENT] == {"name": "disclosure", "confidence": 1.0}
+    assert [i["name"] for i in parsed[INTENT_RANKING_KEY]] == ["disclosure", "describe_lot_of_help"]
+    assert parsed[SAFEGUARDING_KEY]["kind"] == kind
+    assert parsed[SAFEGUARDING_KEY]["found_by"] == "list"
+    assert parsed[SAFEGUARDING_KEY]["words"]
+
+
+def test_a_listed_disclosure_beats_the_fallback() -> None:
+    parsed = classified(message("i wish i was dead", ("greet", 0.3), fallback=True))
+    assert parsed[INTENT]["name"] == "disclosure"
+    assert "nlu_fallback" not in [i["name"] for i in parsed[INTENT_RANKING_KEY]]
+
+
+HARMLESS_SAYINGS = [words for words in LOOK_ALIKES if harmless_saying(words)]
+
+
+def test_many_look_alikes_hold_a_known_harmless_saying() -> None:
+    assert len(HARMLESS_SAYINGS) >= 12
+
+
+@pytest.mark.parametrize("words", HARMLESS_SAYINGS)
+def test_a_harmless_saying_the_model_took_for_a_disclosure_is_overruled(words: str) -> None:
+    parsed = classified(message(words, ("disclosure", 0.7), ("out_of_scope", 0.5)))
+    assert parsed[INTENT] == {"name": "out_of_scope", "confidence": 0.5}
+    assert [i["name"] for i in parsed[INTENT_RANKING_KEY]] == ["out_of_scope"]
+    assert SAFEGUARDING_KEY not in parsed
+
+
+@pytest.mark.parametrize("words", LOOK_ALIKES)
+def test_a_look_alike_the_model_did_not_take_for_a_disclosure_is_left_alone(words: str) -> None:
+    parsed = classified(message(words, ("out_of_scope", 0.8), ("disclosure", 0.1)))
+    assert parsed[INTENT] == {"name": "out_of_scope", "confidence": 0.8}
+    assert SAFEGUARDING_KEY not in parsed
+
+
+def test_an_overruled_disclosure_with_a_weak_next_guess_falls_back() -> None:
+    parsed = classified(message("my back is killing me", ("disclosure", 0.8), ("greet", 0.1)))
+    assert parsed[INTENT] == {"name": "nlu_fallback", "confidence": 0.4}
+    assert [i["name"] for i in parsed[INTENT_RANKING_KEY]] == ["nlu_fallback", "greet"]
+
+
+def test_the_models_own_disclosure_is_kept_and_marked() -> None:
+    parsed = classified(message("  nobody feeds mum  ", ("disclosure", 0.8), ("deny", 0.1)))
+    assert parsed[INTENT] == {"name": "disclosure", "confidence": 0.8}
+    expected = {"kind": "", "words": "nobody feeds mum", "found_by": "model"}
+    assert parsed[SAFEGUARDING_KEY] == expected
+
+
+def test_the_models_disclosure_counts_even_when_too_close_to_call() -> None:
+    """FallbackClassifier's ambiguity rule would hide it; a missed disclosure costs more."""
+    msg = message("hes horrible to me", ("disclosure", 0.48), ("out_of_scope", 0.42), fallback=True)
+    parsed = classified(msg)
+    assert parsed[INTENT] == {"name": "disclosure", "confidence": 0.48}
+    assert parsed[SAFEGUARDING_KEY]["found_by"] == "model"
+
+
+def test_a_weak_model_disclosure_stays_a_fallback() -> None:
+    parsed = classified(message("hmm blue", ("disclosure", 0.3), ("greet", 0.2), fallback=True))
+    assert parsed[INTENT]["name"] == "nlu_fallback"
+    assert SAFEGUARDING_KEY not in parsed
+
+
+def test_button_payloads_are_left_to_rasa() -> None:
+    parsed = classified(message("/resume", ("disclosure", 0.9)))
+    assert parsed[INTENT]["name"] == "disclosure"  # unchanged: RegexMessageHandler sets /resume
+    assert SAFEGUARDING_KEY not in parsed
+
+
+def test_it_runs_last_in_the_pipeline() -> None:
+    config = yaml.safe_load((REPO / "bot" / "config.yml").read_text())
+    names = [component["name"] for component in config["pipeline"]]
+    assert names[-2:] == ["FallbackClassifier", "bot.nlu.safeguarding.SafeguardingClassifier"]
