@@ -34,7 +34,8 @@ def _domain_lists(key: str) -> list[str]:
 
 
 def _domain_intents() -> list[str]:
-    return _domain_lists("intents")
+    """Intents people say: EXTERNAL_ ones are sent by the front ends, never typed."""
+    return [name for name in _domain_lists("intents") if not name.startswith("EXTERNAL_")]
 
 
 def _raw_examples() -> dict[str, list[str]]:
