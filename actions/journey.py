@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 from actions.context import interview, latest_turn, planning, store
 from actions.plan import news_for
 from actions.render import utter
+from ras_core.handover import hand_over
 from ras_core.interview import Say
 
 START_INTENTS = {"start_assessment", "start_again"}
@@ -67,7 +68,7 @@ class ActionPause(Action):
 
 
 class ActionHumanHandoff(Action):
-    """Records that the person asked for a person. The full handoff comes with the review side."""
+    """The person asked for a person: it goes on their case, and their team is told."""
 
     def name(self) -> str:
         return "action_human_handoff"
@@ -77,8 +78,6 @@ class ActionHumanHandoff(Action):
     ) -> list[EventType]:
         current = interview(tracker)
         assessment_id = current.assessment.id if current.assessment else None
-        store().request_contact(
-            current.person.id, assessment_id, "asked_for_person", latest_turn(tracker).text
-        )
+        hand_over(store(), current.person.id, assessment_id, latest_turn(tracker).text)
         utter(dispatcher, domain, [Say("human_recorded")], current.who)
         return []

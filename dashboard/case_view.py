@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.transcript import Line, transcript
-from ras_core.casework import Case, Casework, Note
+from ras_core.casework import Case, Casework, ContactRequest, Note
 from ras_core.plan_rules import Flag, Payee, load_rules
 from ras_core.questionnaire import Area, load_questionnaire
 from ras_core.review import Role, Step
@@ -77,6 +77,7 @@ class CaseView:
     transcript: list[Line] | None
     moves: list[str]  # what a coordinator can do now: claim, request_changes, agree
     claimed_by: str
+    contact_requests: list[ContactRequest]  # when the person asked to talk to someone
 
     @property
     def indicative_yearly(self) -> int:
@@ -103,6 +104,7 @@ def build(store: Store, work: Casework, case: Case) -> CaseView:
         transcript=transcript(store.engine, case.person_id),
         moves=work.review(case.id).allowed(Role.COORDINATOR),
         claimed_by=claims[-1] if claims and case.claimed_by is not None else "",
+        contact_requests=work.contact_requests(case.person_id),
     )
 
 

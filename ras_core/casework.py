@@ -33,7 +33,7 @@ from ras_core.case_tables import (
 )
 from ras_core.money import format_money
 from ras_core.review import IllegalMove, Review, Role, State, Step
-from ras_core.storage import now
+from ras_core.storage import contact_requests, now
 from ras_core.support_plan import PlanDraft
 
 REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read aloud
@@ -93,6 +93,13 @@ class Case:
 class Note:
     coordinator: str
     text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ContactRequest:
+    reason: str  # asked_for_person, or safeguarding
+    words: str
     at: datetime
 
 
@@ -300,6 +307,38 @@ class Casework:
             _audit(conn, "assistant", "open_case", case_id, "")
         return self.case(case_id)
 
+    def hand_to_person(
+        self, person_id: int, assessment_id: int | None, reason: str, words: str
+    ) -> Case:
+        """The person asked to talk to someone: record it on their case, so a team sees it.
+
+        Their open case (or a new draft one) then shows in the queue even before a plan is sent.
+        """
+        with self.engine.begin() as conn:
+            conn.execute(
+                contact_requests.insert().values(
+                    person_id=person_id,
+                    assessment_id=assessment_id,
+                    reason=reason,
+                    words=words,
+                    created_at=now(),
+                )
+            )
+        found = self.latest_case(person_id)
+        if found is None or found.state is State.AGREED:
+            found = self.open_case(person_id, assessment_id)
+        self.audit("assistant", "asked_for_person", found.id, words)
+        return found
+
+    def contact_requests(self, person_id: int) -> list[ContactRequest]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(contact_requests)
+                .where(contact_requests.c.person_id == person_id)
+                .order_by(contact_requests.c.id)
+            ).all()
+        return [ContactRequest(r.reason, r.words, _aware(r.created_at) or now()) for r in rows]
+
     def case(self, case_id: int) -> Case:
         with self.engine.connect() as conn:
             row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
@@ -325,11 +364,16 @@ class Casework:
         return _case(row) if row is not None else None
 
     def queue(self, team_id: int, states: list[State] | None = None) -> list[Case]:
-        """Urgent first, then the longest waiting. Drafts show only when urgent."""
+        """Urgent first, then the longest waiting; drafts only if urgent or a person was asked."""
         query = select(cases).where(cases.c.team_id == team_id)
         if states:
             query = query.where(cases.c.state.in_([s.value for s in states]))
-        query = query.where((cases.c.state != State.DRAFT.value) | cases.c.urgent.is_(True))
+        asked = (
+            select(contact_requests.c.id)
+            .where(contact_requests.c.person_id == cases.c.person_id)
+            .exists()
+        )
+        query = query.where((cases.c.state != State.DRAFT.value) | cases.c.urgent.is_(True) | asked)
         waiting_since = sql_case(
             (cases.c.submitted_at.is_(None), cases.c.created_at), else_=cases.c.submitted_at
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ras_core.handover import hand_over
 from ras_core.money import format_money
 from ras_core.questionnaire import Area, Questionnaire
 from ras_core.scheme import Scheme
@@ -141,7 +142,7 @@ class Interview:
         """Moves that mean the same at every stage."""
         if move.kind == "human":
             assessment_id = self.assessment.id if self.assessment else None
-            self.store.request_contact(self.person.id, assessment_id, "asked_for_person", turn.text)
+            hand_over(self.store, self.person.id, assessment_id, turn.text)
             return [Say("human_recorded")]
         if move.kind == "help":
             return [Say("help")]

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import smtplib
+import threading
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ SUBJECTS = {
     "submitted": "Plan {reference} is ready for review",
     "resubmitted": "Plan {reference} has been changed and sent again",
     "urgent": "URGENT: safeguarding concern, case {reference}",
+    "contact": "Case {reference}: a person asked to talk to someone",
 }
 BODIES = {
     "submitted": "A person has sent their support plan for review.",
@@ -35,6 +37,7 @@ BODIES = {
         "They have been given 999, Samaritans and the safeguarding number.\n"
         "Please look at the case now."
     ),
+    "contact": "A person asked to talk to someone from the council. Please get in touch.",
 }
 
 
@@ -88,6 +91,11 @@ def notify_team(
         chat = team.telegram_chat_id
         _try(work, case, "telegram", lambda: _telegram(settings, chat, f"{subject}\n{text}"), sent)
     return sent
+
+
+def notify_in_background(work: Casework, case: Case, event: str) -> None:
+    """Email can take seconds: the person's reply must not wait for it."""
+    threading.Thread(target=notify_team, args=(work, case, event), daemon=True).start()
 
 
 def _try(work: Casework, case: Case, how: str, send: Callable[[], None], sent: list[str]) -> None:

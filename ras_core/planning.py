@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ras_core.casework import Case, Casework
+from ras_core.handover import hand_over
 from ras_core.interview import SMALL_TALK, Outcome, Say
 from ras_core.money import format_money
 from ras_core.plan_rules import Payee, PlanRules, SupportItem, load_rules
@@ -133,9 +134,7 @@ class Planning:
 
     def _common(self, move: Move, turn: Turn) -> list[Say] | None:
         if move.kind == "human":
-            self.store.request_contact(
-                self.person.id, self.assessment_id, "asked_for_person", turn.text
-            )
+            self.case = hand_over(self.store, self.person.id, self.assessment_id, turn.text)
             return [Say("human_recorded")]
         if move.kind == "help":
             return [Say("plan_help")]

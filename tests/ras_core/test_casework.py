@@ -221,3 +221,17 @@ def test_asking_for_changes_and_agreeing_tell_the_person(stores) -> None:
          {"reference": case.reference, "message": "Please say who helps if your carer is ill."}),
         ("review_agreed", {"reference": case.reference, "yearly": "£10,400", "weekly": "£200"}),
     ]  # fmt: skip
+
+
+def test_asking_for_a_person_puts_the_draft_case_in_the_queue(stores) -> None:
+    store, work = stores
+    person = store.person("rest", "sam")
+    quiet = work.open_case(person.id, None)
+    north = work.team_named("North")
+    assert work.queue(north.id) == []
+    case = work.hand_to_person(person.id, None, "asked_for_person", "can I speak to someone")
+    assert case.id == quiet.id
+    assert [c.id for c in work.queue(north.id)] == [quiet.id]
+    [asked] = work.contact_requests(person.id)
+    assert (asked.reason, asked.words) == ("asked_for_person", "can I speak to someone")
+    assert "asked_for_person" in [e.action for e in work.audit_log(case.id)]
