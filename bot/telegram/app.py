@@ -70,6 +70,7 @@ async def _started(
     commands = [BotCommand(name, say(f"command_{name}")) for name in COMMANDS]
     await application.bot.set_my_commands(commands)
     news.append(asyncio.create_task(_pass_on_news(application, front_end, every)))
+    log.info("Passing on coordinators' replies every %g s", every)
 
 
 async def _pass_on_news(application: Application, front_end: FrontEnd, every: float) -> None:
@@ -77,7 +78,8 @@ async def _pass_on_news(application: Application, front_end: FrontEnd, every: fl
     while True:
         await asyncio.sleep(every)
         try:
-            await front_end.deliver_news(application)
+            if await front_end.deliver_news(application):
+                log.info("Passed on coordinators' replies")
         except Exception:  # keep looking next time: a failure here must not stop the bot
             log.exception("Could not pass on coordinators' replies")
 

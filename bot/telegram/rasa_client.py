@@ -80,7 +80,8 @@ class RasaClient:
 
     async def trigger(self, sender: str, intent: str) -> list[Reply]:
         """Run an intent for a conversation (Rasa's HTTP API); returns what the bot said."""
-        url = f"{self._base}/conversations/{quote(sender, safe='')}/trigger_intent"
+        # Rasa does not decode the id in the path: "telegram:5" must stay as it is, not "%3A".
+        url = f"{self._base}/conversations/{quote(sender, safe=':')}/trigger_intent"
         try:
             response = await self._client.post(url, json={"name": intent, "entities": {}})
             response.raise_for_status()
