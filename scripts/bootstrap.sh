@@ -155,7 +155,7 @@ if [ "$FORCE_TRAIN" -eq 0 ] && [ -f "$MODEL" ] && [ -f "$TRAIN_STAMP" ] \
    && [ "$(cat "$TRAIN_STAMP")" = "$train_hash" ]; then
   say "Model: up to date ($MODEL)"
 else
-  say "Model: training (about a minute or two; log: var/log/train.log)"
+  say "Model: training (several minutes on 2 cores; log: var/log/train.log)"
   mkdir -p "$REPO/models"
   rm -f "$TRAIN_STAMP"
   export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
