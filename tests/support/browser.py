@@ -1,4 +1,4 @@
-"""Chromium through Playwright, for browser tests: one browser per test session.
+"""Chromium through Playwright, for browser tests: one browser per test module.
 
 Uses Debian's chromium at /usr/bin/chromium (Playwright's own download is never used).
 Import `browser` and `browser_page` into a conftest.py to use them.
@@ -15,7 +15,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is open it keeps an event loop running
+# in this thread, which would break every later test that calls asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip(f"needs Debian's chromium at {CHROMIUM}: apt-get install chromium")
