@@ -22,7 +22,6 @@ from ras_core.storage import Person
 
 log = logging.getLogger(__name__)
 FINISHED = "finished"
-SELF = "self"  # plan messages speak to the person; a carer reads them on their behalf
 
 
 class ValidatePlanForm(FormValidationAction):
@@ -38,8 +37,9 @@ class ValidatePlanForm(FormValidationAction):
     ) -> dict[str, Any]:
         if not isinstance(slot_value, str):
             return {"plan_answer": None}
-        outcome = planning(tracker).handle(latest_turn(tracker))
-        utter(dispatcher, domain, outcome.says, SELF)
+        current = planning(tracker)
+        outcome = current.handle(latest_turn(tracker))
+        utter(dispatcher, domain, outcome.says, current.who)
         if outcome.submitted is not None:
             tell_coordinators_later(outcome.submitted)
         return {"plan_answer": FINISHED if outcome.finished else None}
@@ -52,7 +52,8 @@ class ActionAskPlanAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        utter(dispatcher, domain, planning(tracker).prompt(), SELF)
+        current = planning(tracker)
+        utter(dispatcher, domain, current.prompt(), current.who)
         return []
 
 
@@ -65,11 +66,13 @@ class ActionFinishPlan(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        case = planning(tracker).case
+        current = planning(tracker)
+        case = current.case
         if case is not None and case.state in (State.SUBMITTED, State.RESUBMITTED):
             key = "plan_sent" if case.state is State.SUBMITTED else "plan_resent"
             days = load_council().reply_working_days
-            utter(dispatcher, domain, [Say(key, {"reference": case.reference, "days": days})], SELF)
+            says = [Say(key, {"reference": case.reference, "days": days})]
+            utter(dispatcher, domain, says, current.who)
         return [SlotSet("plan_answer", None), SlotSet("journey", "done")]
 
 
@@ -82,7 +85,8 @@ class ActionDeliverNews(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        utter(dispatcher, domain, news_for(planning(tracker).person), SELF)
+        current = planning(tracker)
+        utter(dispatcher, domain, news_for(current.person), current.who)
         return []
 
 

@@ -61,6 +61,8 @@ class Planning:
         self.options = options or load_options()
         self.rules = rules or load_rules()
         assessment = store.latest_assessment(person.id)
+        # Whose plan: "someone_else" when a carer answered, for carer wording as in the questions.
+        self.who = assessment.answering_for if assessment else "self"
         finished = assessment if assessment and assessment.status == "complete" else None
         self.assessment_id = finished.id if finished else None
         budget = store.budget(finished.id) if finished else None

@@ -235,3 +235,15 @@ def test_after_an_agreed_plan_new_answers_start_a_new_plan(domain: Domain) -> No
     say(domain, "My garden")
     second = work.latest_case(store().person("test", "7").id)
     assert second is not None and second.id != first.id and second.state is State.DRAFT
+
+
+def test_a_carer_is_asked_about_the_person_they_look_after(domain: Domain) -> None:
+    start(domain, who="/for_someone_else")
+    for _ in range(11):
+        answer("B", domain)
+    answer("/affirm", domain)
+    run(ActionFinishAssessment(), tracker("/affirm"), domain)
+    messages, _ = run(ActionBegin(), tracker("/start_plan"), domain)
+    assert "make a plan for their support" in texts(messages)
+    assert ask_plan(domain).startswith("First, what matters most to them?")
+    assert "What would they like to change" in say(domain, "Her cat and her garden")
