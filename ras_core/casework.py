@@ -33,7 +33,7 @@ from ras_core.case_tables import (
 )
 from ras_core.money import format_money
 from ras_core.review import IllegalMove, Review, Role, State, Step
-from ras_core.storage import contact_requests, now
+from ras_core.storage import Store, contact_requests, now
 from ras_core.support_plan import PlanDraft
 
 REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read aloud
@@ -314,16 +314,7 @@ class Casework:
 
         Their open case (or a new draft one) then shows in the queue even before a plan is sent.
         """
-        with self.engine.begin() as conn:
-            conn.execute(
-                contact_requests.insert().values(
-                    person_id=person_id,
-                    assessment_id=assessment_id,
-                    reason=reason,
-                    words=words,
-                    created_at=now(),
-                )
-            )
+        Store(self.engine).request_contact(person_id, assessment_id, reason, words)
         found = self.latest_case(person_id)
         if found is None or found.state is State.AGREED:
             found = self.open_case(person_id, assessment_id)

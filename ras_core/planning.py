@@ -75,6 +75,7 @@ class Planning:
         ):
             self.case = None  # answered the questions again since: a new plan, a new case
         stored = work.plan(self.case.id) if self.case else None
+        self.plan_started = stored is not None
         self.draft, self.stage, self.previous = stored or (PlanDraft(), "what_matters", None)
 
     # Where things stand
@@ -86,7 +87,7 @@ class Planning:
         """After the questions: "plan" to open the plan form, or "done" with where things are."""
         if self.budget is None:
             return "done", []
-        if self.case is None or (self.case.state is State.DRAFT and not self._started()):
+        if self.case is None or (self.case.state is State.DRAFT and not self.plan_started):
             return "plan", [Say("plan_intro")]
         state = self.case.state
         reference = {"reference": self.case.reference}
@@ -100,9 +101,6 @@ class Planning:
             final = self.case.final_yearly_pounds or 0
             return "done", [Say("plan_is_agreed", {**reference, "yearly": format_money(final)})]
         return "done", [Say("plan_is_with_coordinator", reference)]
-
-    def _started(self) -> bool:
-        return self.case is not None and self.work.plan(self.case.id) is not None
 
     def _last_request(self) -> str:
         assert self.case is not None
