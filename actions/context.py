@@ -1,4 +1,4 @@
-"""What every action needs: the store, the questionnaire, the scheme, and who is writing."""
+"""What every action needs: the store, who is writing, and their latest message as a Turn."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from ras_core.casework import Casework
-from ras_core.db import open_store
-from ras_core.interview import Interview
-from ras_core.planning import Planning
-from ras_core.questionnaire import load_questionnaire
-from ras_core.scheme import load_scheme
-from ras_core.storage import Store, database_url
-from ras_core.understanding import Turn
+from ras_core import deployment
+from ras_core.conversation.interview import Interview
+from ras_core.conversation.planning import Planning
+from ras_core.domain.understanding import Turn
+from ras_core.store import Store, open_store
+from ras_core.store.engine import database_url
+from ras_core.store.people import Person
 
 
 @lru_cache(maxsize=4)
@@ -37,11 +36,17 @@ def person_key(tracker: Tracker) -> tuple[str, str]:
     return tracker.get_latest_input_channel() or "rest", sender
 
 
+def person(tracker: Tracker) -> Person:
+    """The person writing, added the first time they write."""
+    return store().people.person(*person_key(tracker))
+
+
 def interview(tracker: Tracker) -> Interview:
-    questionnaire = load_questionnaire()
-    scheme = load_scheme()
-    channel, user_id = person_key(tracker)
-    return Interview(store(), questionnaire, scheme, channel, user_id)
+    return Interview(store(), deployment.questionnaire(), deployment.scheme(), person(tracker))
+
+
+def planning(tracker: Tracker) -> Planning:
+    return Planning(store(), person(tracker))
 
 
 def latest_turn(tracker: Tracker) -> Turn:
@@ -65,13 +70,3 @@ def latest_turn(tracker: Tracker) -> Turn:
         # The Telegram front end marks words it heard in a voice note (REST "metadata").
         spoken=bool((message.get("metadata") or {}).get("spoken")),
     )
-
-
-def casework() -> Casework:
-    return Casework(store().engine)
-
-
-def planning(tracker: Tracker) -> Planning:
-    channel, user_id = person_key(tracker)
-    current = store()
-    return Planning(current, casework(), current.person(channel, user_id))

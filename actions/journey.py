@@ -1,4 +1,4 @@
-"""Actions outside the form: arriving, finishing, pausing and asking for a person."""
+"""Actions outside the forms: arriving, finishing, pausing and asking for a person."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from rasa_sdk.types import DomainDict
 from actions.context import interview, latest_turn, planning, store
 from actions.plan import news_for
 from actions.render import utter
-from ras_core.handover import hand_over
-from ras_core.interview import Say
+from ras_core.conversation.attention import ask_for_person
+from ras_core.conversation.say import Say
+from ras_core.domain.progress import Journey
 
 START_INTENTS = {"start_assessment", "start_again"}
 
@@ -26,16 +27,16 @@ class ActionBegin(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         current = interview(tracker)
-        utter(dispatcher, domain, news_for(current.person), current.who)
+        utter(dispatcher, domain, news_for(current.person.id), current.who)
         fresh = latest_turn(tracker).intent in START_INTENTS
         journey, says = current.begin(fresh=fresh)
-        if journey == "done" and not fresh:
+        if journey is Journey.DONE and not fresh:
             # The questions are finished: the plan comes next, or where it stands is said.
             plan_journey, plan_says = planning(tracker).begin()
-            if plan_journey == "plan" or plan_says:
+            if plan_journey is Journey.PLAN or plan_says:
                 journey, says = plan_journey, [*says[:1], *plan_says]
         utter(dispatcher, domain, says, current.who)
-        return [SlotSet("journey", journey)]
+        return [SlotSet("journey", journey.value)]
 
 
 class ActionFinishAssessment(Action):
@@ -52,7 +53,7 @@ class ActionFinishAssessment(Action):
         if current.finished is not None:
             says.append(Say("plan_offer"))
         utter(dispatcher, domain, says, current.who)
-        return [SlotSet("saq_answer", None), SlotSet("journey", "done")]
+        return [SlotSet("saq_answer", None), SlotSet("journey", Journey.DONE.value)]
 
 
 class ActionPause(Action):
@@ -67,17 +68,17 @@ class ActionPause(Action):
         return [SlotSet("saq_answer", None)]
 
 
-class ActionHumanHandoff(Action):
+class ActionAskForPerson(Action):
     """The person asked for a person: it goes on their case, and their team is told."""
 
     def name(self) -> str:
-        return "action_human_handoff"
+        return "action_ask_for_person"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         current = interview(tracker)
         assessment_id = current.assessment.id if current.assessment else None
-        hand_over(store(), current.person.id, assessment_id, latest_turn(tracker).text)
-        utter(dispatcher, domain, [Say("human_recorded")], current.who)
+        ask_for_person(store(), current.person, assessment_id, latest_turn(tracker).text)
+        utter(dispatcher, domain, [Say("asked_for_person")], current.who)
         return []

@@ -7,7 +7,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from ras_core.interview import Say
+from ras_core.conversation.say import Say
 
 CARER_SUFFIX = "_someone_else"
 

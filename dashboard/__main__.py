@@ -6,20 +6,20 @@ database (the local SQLite file by default); DASHBOARD_SECURE_COOKIES=1 behind H
 
 from __future__ import annotations
 
-import os
-
 import uvicorn
 
 from dashboard.app import create_app
-from ras_core.storage import database_url
+from ras_core import settings
+from ras_core.store.engine import database_url
 
 
 def main() -> None:
+    found = settings.current()
     app = create_app(database_url())
-    host = os.environ.get("DASHBOARD_HOST", "127.0.0.1")
-    port = int(os.environ.get("DASHBOARD_PORT", "8080"))
     # No websockets: the pages need none, and Rasa pins a websockets too old for uvicorn.
-    uvicorn.run(app, host=host, port=port, proxy_headers=False, ws="none")
+    uvicorn.run(
+        app, host=found.dashboard_host, port=found.dashboard_port, proxy_headers=False, ws="none"
+    )
 
 
 if __name__ == "__main__":

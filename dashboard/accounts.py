@@ -15,9 +15,8 @@ import sys
 
 from sqlalchemy.exc import IntegrityError
 
-from ras_core.casework import Casework, NotFound
-from ras_core.db import open_store
-from ras_core.storage import database_url
+from ras_core.store import open_store
+from ras_core.store.accounts import Accounts, NotFound
 
 
 class Refused(Exception):
@@ -49,7 +48,7 @@ def read_password() -> str:
     return first
 
 
-def run(args: argparse.Namespace, work: Casework) -> str:
+def run(args: argparse.Namespace, work: Accounts) -> str:
     if args.command == "add-team":
         team = work.add_team(args.name, email=args.email, telegram_chat_id=args.telegram_chat,
                              takes_new_cases=args.intake)  # fmt: skip
@@ -64,7 +63,7 @@ def run(args: argparse.Namespace, work: Casework) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    work = Casework(open_store(database_url()).engine)
+    work = open_store().accounts
     try:
         print(run(args, work))
     except (Refused, NotFound, ValueError) as problem:

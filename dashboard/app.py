@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
@@ -13,10 +12,11 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from dashboard import auth, cases, pdf
-from dashboard.web import HERE, SESSION_COOKIE, CsrfRefused, SignInNeeded, casework, render
-from ras_core.casework import Casework, NotFound, Session
-from ras_core.db import open_store
-from ras_core.storage import Store
+from dashboard.web import HERE, SESSION_COOKIE, CsrfRefused, SignInNeeded, render, store
+from ras_core import settings
+from ras_core.casework import Casework
+from ras_core.store import Store, open_store
+from ras_core.store.accounts import NotFound, Session
 
 # Pages hold personal data: never cached, never framed, and nothing loaded from elsewhere.
 SECURITY_HEADERS = {
@@ -33,9 +33,9 @@ def create_app(engine_or_url: Engine | str, *, secure_cookies: bool | None = Non
     store = open_store(engine_or_url) if isinstance(engine_or_url, str) else Store(engine_or_url)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
-    app.state.casework = Casework(store.engine)
+    app.state.casework = Casework(store)
     if secure_cookies is None:
-        secure_cookies = os.environ.get("DASHBOARD_SECURE_COOKIES", "") == "1"
+        secure_cookies = settings.current().secure_cookies
     app.state.secure_cookies = secure_cookies
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (auth, cases, pdf):
@@ -54,7 +54,7 @@ def create_app(engine_or_url: Engine | str, *, secure_cookies: bool | None = Non
 
 
 def _session(request: Request) -> Session | None:
-    return casework(request).session(request.cookies.get(SESSION_COOKIE, ""))
+    return store(request).accounts.session(request.cookies.get(SESSION_COOKIE, ""))
 
 
 def _handle_errors(app: FastAPI) -> None:

@@ -18,10 +18,11 @@ from dashboard.web import (
     SIGN_IN_COOKIE,
     CsrfRefused,
     Posted,
-    casework,
+    accounts,
     render,
     same,
     set_cookie,
+    store,
 )
 
 router = APIRouter()
@@ -66,7 +67,7 @@ def _form(
 @router.get(SIGN_IN_PATH)
 def sign_in_page(request: Request) -> Response:
     next_page = request.query_params.get("next", "/")
-    if casework(request).session(request.cookies.get(SESSION_COOKIE, "")) is not None:
+    if accounts(request).session(request.cookies.get(SESSION_COOKIE, "")) is not None:
         return RedirectResponse(return_to(next_page), status_code=303)
     return _form(request, next_page=next_page)
 
@@ -81,7 +82,7 @@ def sign_in(
 ) -> Response:
     if not same(sign_in_token, request.cookies.get(SIGN_IN_COOKIE, "")):
         raise CsrfRefused()
-    work = casework(request)
+    work = accounts(request)
     result = work.sign_in(username.strip(), password)
     if result.coordinator is None:
         problem = "locked" if result.locked else "wrong_password"
@@ -94,9 +95,8 @@ def sign_in(
 
 @router.post("/sign-out")
 def sign_out(request: Request, session: Posted) -> Response:
-    work = casework(request)
-    work.close_session(request.cookies.get(SESSION_COOKIE, ""))
-    work.audit(session.coordinator.username, "sign_out")
+    accounts(request).close_session(request.cookies.get(SESSION_COOKIE, ""))
+    store(request).audit.add(session.coordinator.username, "sign_out")
     response = RedirectResponse(f"{SIGN_IN_PATH}?signed_out=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.transcript import Line, transcript
-from ras_core.casework import Case, Casework, ContactRequest, Note
-from ras_core.plan_rules import Flag, Payee, load_rules
-from ras_core.questionnaire import Area, load_questionnaire
-from ras_core.review import Role, Step
-from ras_core.storage import Store, StoredAnswer, StoredBudget
-from ras_core.support_plan import PlanDraft, load_options
+from ras_core import deployment
+from ras_core.casework import Casework
+from ras_core.domain.plan_rules import Flag, Payee, load_rules
+from ras_core.domain.questionnaire import Area
+from ras_core.domain.review import Role, Step
+from ras_core.domain.support_plan import PlanDraft, load_options
+from ras_core.store import Store
+from ras_core.store.assessments import StoredAnswer, StoredBudget
+from ras_core.store.cases import Case
+from ras_core.store.people import ContactRequest
+from ras_core.store.plans import Note
+from ras_core.store.transcripts import Line
 
 
 @dataclass(frozen=True)
@@ -85,12 +90,13 @@ class CaseView:
 
 
 def build(store: Store, work: Casework, case: Case) -> CaseView:
-    assessment = store.assessment(case.assessment_id) if case.assessment_id else None
+    assessments = store.assessments
+    assessment = assessments.find(case.assessment_id) if case.assessment_id else None
     who = assessment.answering_for if assessment is not None else "self"
-    stored = store.answers(case.assessment_id) if case.assessment_id else {}
-    budget = store.budget(case.assessment_id) if case.assessment_id else None
+    stored = assessments.answers(case.assessment_id) if case.assessment_id else {}
+    budget = assessments.budget(case.assessment_id) if case.assessment_id else None
     money = _money(budget) if budget is not None else None
-    steps = work.steps(case.id)
+    steps = store.cases.steps(case.id)
     claims = [step.by for step in steps if step.move == "claim"]
     not_sure = [_area_name(area_id) for area_id, answer in stored.items() if answer.not_sure]
     return CaseView(
@@ -98,25 +104,25 @@ def build(store: Store, work: Casework, case: Case) -> CaseView:
         answering_for=who,
         answers=_answers(stored, who),
         money=money,
-        plan=_plan(work, case.id, money.yearly if money else 0, tuple(not_sure)),
+        plan=_plan(store, case.id, money.yearly if money else 0, tuple(not_sure)),
         steps=steps,
-        notes=work.notes(case.id),
-        transcript=transcript(store.engine, case.person_id),
+        notes=store.notes.for_case(case.id),
+        transcript=store.transcripts.lines(case.person_id),
         moves=work.review(case.id).allowed(Role.COORDINATOR),
         claimed_by=claims[-1] if claims and case.claimed_by is not None else "",
-        contact_requests=work.contact_requests(case.person_id),
+        contact_requests=store.people.contact_requests(case.person_id),
     )
 
 
 def indicative_yearly(store: Store, case: Case) -> int:
     """The early budget from the questionnaire; 0 when there is none."""
-    budget = store.budget(case.assessment_id) if case.assessment_id else None
+    budget = store.assessments.budget(case.assessment_id) if case.assessment_id else None
     return budget.yearly_pounds if budget is not None else 0
 
 
 def _area(area_id: str) -> Area | None:
     try:
-        return load_questionnaire().area(area_id)
+        return deployment.questionnaire().area(area_id)
     except KeyError:
         return None
 
@@ -128,7 +134,7 @@ def _area_name(area_id: str) -> str:
 
 def _order(area_id: str) -> int:
     try:
-        return load_questionnaire().position(area_id)
+        return deployment.questionnaire().position(area_id)
     except KeyError:
         return 10_000
 
@@ -176,12 +182,12 @@ def _money(budget: StoredBudget) -> Money:
 
 
 def _plan(
-    work: Casework, case_id: int, budget_yearly: int, not_sure: tuple[str, ...]
+    store: Store, case_id: int, budget_yearly: int, not_sure: tuple[str, ...]
 ) -> PlanView | None:
-    found = work.plan(case_id)
+    found = store.plans.get(case_id)
     if found is None:
         return None
-    draft, stage, _ = found
+    draft, stage = found.draft, found.stage.value
     options = load_options()
     categories = {choice.id: choice.label for choice in options.categories}
     money = next((c for c in options.money if c.id == draft.money_management), None)

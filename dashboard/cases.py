@@ -1,6 +1,6 @@
 """The queue, a case in full, its audit log, and the coordinator's moves on it.
 
-Every case is found through `Casework.case_for_team`, so another team's case does not exist
+Every case is found through `Cases.for_team`, so another team's case does not exist
 for this coordinator: 404 by page, by direct address and by form. Every look at a case and
 every action is written to the audit log.
 """
@@ -14,8 +14,9 @@ from starlette.responses import RedirectResponse, Response
 
 from dashboard import case_view
 from dashboard.web import Posted, SignedIn, casework, render, store
-from ras_core.casework import Case, NotFound, Session
-from ras_core.review import IllegalMove, State
+from ras_core.domain.review import IllegalMove, State
+from ras_core.store.accounts import NotFound, Session
+from ras_core.store.cases import Case
 
 router = APIRouter()
 MOST_POUNDS = 10_000_000  # a final budget above this is a typing slip
@@ -23,11 +24,12 @@ MOST_POUNDS = 10_000_000  # a final budget above this is a typing slip
 
 def find_case(request: Request, session: Session, case_id: int) -> Case:
     """The case if it is this coordinator's team's; NotFound (a 404) otherwise."""
-    work = casework(request)
     try:
-        return work.case_for_team(case_id, session.coordinator.team_id)
+        return store(request).cases.for_team(case_id, session.coordinator.team_id)
     except NotFound:
-        work.audit(session.coordinator.username, "case_not_found", None, f"case {case_id}")
+        store(request).audit.add(
+            session.coordinator.username, "case_not_found", None, f"case {case_id}"
+        )
         raise
 
 
@@ -46,21 +48,23 @@ def refused(
     request: Request, session: Session, case: Case, action: str, **context: str
 ) -> Response:
     """Show the case again with why the action did not happen; nothing has changed."""
-    reason = context.get("error") or context.get("problem", "")
-    casework(request).audit(session.coordinator.username, "refused", case.id, f"{action}: {reason}")
+    reason = context.get("refusal") or context.get("problem", "")
+    store(request).audit.add(
+        session.coordinator.username, "refused", case.id, f"{action}: {reason}"
+    )
     return show_case(request, session, case, status_code=409, **context)
 
 
 @router.get("/")
 def queue(request: Request, session: SignedIn, status: str = "") -> Response:
-    work = casework(request)
+    found = store(request)
     chosen = [State(status)] if status in {state.value for state in State} else None
     return render(
         request,
         "queue.html",
         session,
-        cases=work.queue(session.coordinator.team_id, chosen),
-        team=work.team(session.coordinator.team_id),
+        cases=found.cases.queue(session.coordinator.team_id, chosen),
+        team=found.accounts.team(session.coordinator.team_id),
         status=status if chosen else "",
         states=[state.value for state in State],
     )
@@ -69,16 +73,16 @@ def queue(request: Request, session: SignedIn, status: str = "") -> Response:
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: int, session: SignedIn, done: str = "") -> Response:
     case = find_case(request, session, case_id)
-    casework(request).audit(session.coordinator.username, "viewed_case", case.id)
+    store(request).audit.add(session.coordinator.username, "viewed_case", case.id)
     return show_case(request, session, case, done=done)
 
 
 @router.get("/cases/{case_id}/audit")
 def audit_page(request: Request, case_id: int, session: SignedIn) -> Response:
     case = find_case(request, session, case_id)
-    work = casework(request)
-    work.audit(session.coordinator.username, "viewed_audit_log", case.id)
-    return render(request, "audit.html", session, case=case, entries=work.audit_log(case.id))
+    audit = store(request).audit
+    audit.add(session.coordinator.username, "viewed_audit_log", case.id)
+    return render(request, "audit.html", session, case=case, entries=audit.entries(case.id))
 
 
 @router.post("/cases/{case_id}/claim")
@@ -87,7 +91,7 @@ def claim(request: Request, case_id: int, session: Posted) -> Response:
     try:
         casework(request).claim(case.id, session.coordinator)
     except IllegalMove as error:
-        return refused(request, session, case, "claim", error=str(error))
+        return refused(request, session, case, "claim", **why(error))
     return back(case, "claimed")
 
 
@@ -96,7 +100,8 @@ def add_note(request: Request, case_id: int, session: Posted, note: str = Form("
     case = find_case(request, session, case_id)
     if not note.strip():
         return refused(request, session, case, "add_note", problem="note_empty")
-    casework(request).add_note(case.id, session.coordinator, note)
+    coordinator = session.coordinator
+    store(request).notes.add(case.id, coordinator.id, coordinator.username, note)
     return back(case, "note_added")
 
 
@@ -108,7 +113,7 @@ def request_changes(
     try:
         casework(request).request_changes(case.id, session.coordinator, message)
     except IllegalMove as error:
-        return refused(request, session, case, "request_changes", error=str(error), message=message)
+        return refused(request, session, case, "request_changes", **why(error), message=message)
     return back(case, "changes_requested")
 
 
@@ -127,10 +132,15 @@ def agree(
         return refused(request, session, case, "agree", problem="final_not_pounds", **kept)
     indicative = case_view.indicative_yearly(store(request), case)
     try:
-        casework(request).agree_and_tell(case.id, session.coordinator, pounds, reason, indicative)
+        casework(request).agree(case.id, session.coordinator, pounds, reason, indicative)
     except IllegalMove as error:
-        return refused(request, session, case, "agree", error=str(error), **kept)
+        return refused(request, session, case, "agree", **why(error), **kept)
     return back(case, "agreed")
+
+
+def why(error: IllegalMove) -> dict[str, str]:
+    """What the page needs to say why a move was refused, in words from words.html."""
+    return {"refusal": error.code, **{f"refusal_{k}": v for k, v in error.params.items()}}
 
 
 def whole_pounds(typed: str) -> int | None:

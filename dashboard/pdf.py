@@ -22,7 +22,7 @@ from starlette.responses import Response
 from dashboard import case_view
 from dashboard.cases import find_case
 from dashboard.web import HERE, SignedIn, casework, render, store, when
-from ras_core.money import format_money
+from ras_core.domain.money import format_money
 
 router = APIRouter()
 BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=18, leading=26, alignment=TA_LEFT,
@@ -89,7 +89,7 @@ def plan_pdf(request: Request, case_id: int, session: SignedIn) -> Response:
     view = case_view.build(store(request), casework(request), case)
     if view.plan is None:
         return render(request, "error.html", session, status_code=404, problem="no_plan")
-    casework(request).audit(session.coordinator.username, "downloaded_plan", case.id)
+    store(request).audit.add(session.coordinator.username, "downloaded_plan", case.id)
     body = easy_read_pdf(easy_read_lines(view), f"Support plan {case.reference}")
     filename = f"support-plan-{case.reference}.pdf"
     return Response(

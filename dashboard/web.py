@@ -13,9 +13,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from ras_core.casework import Casework, Session
-from ras_core.money import format_money
-from ras_core.storage import Store
+from ras_core.casework import Casework
+from ras_core.domain.money import format_money
+from ras_core.store import Store
+from ras_core.store.accounts import Accounts, Session
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "dashboard_session"
@@ -54,6 +55,10 @@ def store(request: Request) -> Store:
     return found
 
 
+def accounts(request: Request) -> Accounts:
+    return store(request).accounts
+
+
 def secure_cookies(request: Request) -> bool:
     return bool(request.app.state.secure_cookies)
 
@@ -63,7 +68,7 @@ def same(sent: object, expected: str) -> bool:
 
 
 def signed_in(request: Request) -> Session:
-    session = casework(request).session(request.cookies.get(SESSION_COOKIE, ""))
+    session = accounts(request).session(request.cookies.get(SESSION_COOKIE, ""))
     if session is None:
         raise SignInNeeded()
     return session

@@ -16,7 +16,7 @@ from accessibility.voice.hearing import (
     Transcript,
     expected_phrases,
 )
-from accessibility.voice.notes import VoiceNote, VoiceNotes, voice_notes_from_env
+from accessibility.voice.notes import VoiceNote, VoiceNotes, voice_notes_for
 
 __all__ = [
     "Audio",
@@ -33,5 +33,5 @@ __all__ = [
     "decode_ogg",
     "encode_ogg_opus",
     "expected_phrases",
-    "voice_notes_from_env",
+    "voice_notes_for",
 ]

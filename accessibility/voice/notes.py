@@ -18,8 +18,7 @@ import soundfile
 
 from accessibility.voice.audio import encode_ogg_opus
 from accessibility.voice.engines import FallbackEngine, GttsEngine, OfflineEngine, SpeechEngine
-
-REPO = Path(__file__).resolve().parents[2]
+from ras_core.settings import SpeechSettings
 
 
 @dataclass(frozen=True)
@@ -87,14 +86,9 @@ def _note(path: Path) -> VoiceNote | None:
     return VoiceNote(path, soundfile.info(str(path)).duration)
 
 
-def voice_notes_from_env(env: dict[str, str] | None = None) -> VoiceNotes:
-    """SPEECH_ENGINE: gtts (default, offline when it fails) or offline; VOICE_CACHE_DIR."""
-    env = dict(os.environ) if env is None else env
-    choice = env.get("SPEECH_ENGINE", "gtts").strip().lower()
-    if choice not in ("gtts", "offline"):
-        raise ValueError(f"SPEECH_ENGINE must be gtts or offline, not {choice!r}")
+def voice_notes_for(speech: SpeechSettings) -> VoiceNotes:
+    """gtts (the offline engine when it fails) or offline only; notes cached in the cache folder."""
     engine: SpeechEngine = OfflineEngine()
-    if choice == "gtts":
-        engine = FallbackEngine(GttsEngine(float(env.get("GTTS_TIMEOUT", "5"))), engine)
-    cache = Path(env.get("VOICE_CACHE_DIR", str(REPO / "var" / "voice-cache")))
-    return VoiceNotes(engine, cache)
+    if speech.engine == "gtts":
+        engine = FallbackEngine(GttsEngine(speech.gtts_timeout), engine)
+    return VoiceNotes(engine, speech.voice_cache)

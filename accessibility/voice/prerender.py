@@ -17,17 +17,19 @@ from pathlib import Path
 import yaml
 
 from accessibility.voice.audio import SpeechError
-from accessibility.voice.notes import REPO, VoiceNotes, voice_notes_from_env
-from ras_core.questionnaire import WHO, load_questionnaire
+from accessibility.voice.notes import VoiceNotes, voice_notes_for
+from ras_core import deployment, settings
+from ras_core.domain.questionnaire import WHO
+from ras_core.settings import REPO
 
-RESPONSES = REPO / "bot" / "domain" / "responses.yml"
+RESPONSES = REPO / "bot" / "rasa" / "domain" / "responses.yml"
 
 
 def fixed_texts(catalogues: Iterable[Path] = ()) -> list[str]:
     texts: list[str] = []
     responses = yaml.safe_load(RESPONSES.read_text(encoding="utf-8"))["responses"]
     texts += [v["text"] for variations in responses.values() for v in variations if "text" in v]
-    for area in load_questionnaire().areas:
+    for area in deployment.questionnaire().areas:
         for who in WHO:
             texts += [area.intro(who), area.question(who), area.explain(who)]
             texts += [statement.text(who) for statement in area.statements]
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", action="store_true", help="the slower voice")
     parser.add_argument("--catalogue", type=Path, action="append", default=[])
     args = parser.parse_args(argv)
-    notes = voice_notes_from_env()
+    notes = voice_notes_for(settings.current().speech)
     texts = fixed_texts(args.catalogue)
     started = time.perf_counter()
     made, cached, failed = prerender(notes, texts, args.slow)

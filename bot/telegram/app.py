@@ -21,12 +21,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram.expected import expected_answers_for
-from bot.telegram.handlers import FrontEnd
+from bot.telegram.handlers import CHANNEL, FrontEnd
 from bot.telegram.rasa_client import RasaClient
-from bot.telegram.settings import SettingsError, TelegramSettings, settings_from_env
 from bot.telegram.texts import say
-from ras_core.db import open_store
+from ras_core import settings as project_settings
+from ras_core.conversation.frontdesk import FrontDesk
+from ras_core.settings import SettingsError, TelegramSettings
+from ras_core.store import open_store
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "help", "voice", "slower", "pause")
@@ -90,21 +91,19 @@ async def _stop(tasks: list[asyncio.Task[None]]) -> None:
     tasks.clear()
 
 
-def make_front_end(settings: TelegramSettings) -> FrontEnd:
+def make_front_end(rasa_url: str) -> FrontEnd:
     # Imported here: the speech models load only when the bot really starts.
     from bot.telegram.speech import OfflineFirstSpeech
 
-    store = open_store()
     return FrontEnd(
-        rasa=RasaClient(settings.rasa_url),
-        store=store,
-        speech=OfflineFirstSpeech.from_env(),
-        expected_answers=expected_answers_for(store),
+        rasa=RasaClient(rasa_url),
+        desk=FrontDesk(open_store(), CHANNEL),
+        speech=OfflineFirstSpeech.current(),
     )
 
 
-def run(settings: TelegramSettings) -> None:
-    application = build_application(settings, make_front_end(settings))
+def run(settings: TelegramSettings, rasa_url: str) -> None:
+    application = build_application(settings, make_front_end(rasa_url))
     hook = settings.webhook
     if hook is None:
         log.info("Telegram bot: long polling")
@@ -126,11 +125,18 @@ def main() -> int:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level="INFO")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        settings = settings_from_env()
+        found = project_settings.current()
     except SettingsError as error:
         print(f"The Telegram bot cannot start: {error}", file=sys.stderr)
         return 2
-    return run_checked(settings)
+    if not found.telegram.token:
+        print(
+            "The Telegram bot cannot start: TELEGRAM_BOT_TOKEN is not set. Ask BotFather for a "
+            "token and set it, or run `make run` without it to chat in the terminal.",
+            file=sys.stderr,
+        )
+        return 2
+    return run_checked(found.telegram, found.rasa_url)
 
 
 async def check_token(settings: TelegramSettings) -> str:
@@ -142,12 +148,12 @@ async def check_token(settings: TelegramSettings) -> str:
         return bot.username
 
 
-def run_checked(settings: TelegramSettings) -> int:
+def run_checked(settings: TelegramSettings, rasa_url: str) -> int:
     """Run until stopped; a refused token or an unreachable server is a plain message."""
     try:
         name = asyncio.run(check_token(settings))
         log.info("Telegram bot @%s", name)
-        run(settings)
+        run(settings, rasa_url)
     except InvalidToken:
         print(
             "The Telegram bot cannot start: Telegram refused TELEGRAM_BOT_TOKEN. "

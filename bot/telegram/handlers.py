@@ -22,8 +22,9 @@ from bot.telegram import keyboards
 from bot.telegram.chunks import split_message
 from bot.telegram.rasa_client import Button, RasaClient, RasaUnavailable, Reply
 from bot.telegram.texts import say
-from ras_core.casework import Casework
-from ras_core.storage import Store, VoicePreferences
+from ras_core.conversation.frontdesk import FrontDesk
+from ras_core.domain.understanding import read_yes_no
+from ras_core.store.people import VoicePreferences
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -36,8 +37,6 @@ HEARD_YES, HEARD_NO = "app:heard:yes", "app:heard:no"
 GREET, PAUSE = "/greet", "/pause"
 NEWS_INTENT = "EXTERNAL_review_news"
 
-_YES = re.compile(r"^\s*(y|yes|yeah|yep|ok|okay|please|yes please)\W*$", re.IGNORECASE)
-_NO = re.compile(r"^\s*(n|no|nope|no thanks|no thank you)\W*$", re.IGNORECASE)
 _SLOWER = re.compile(r"\b(slower|more slowly|too fast)\b", re.IGNORECASE)
 
 
@@ -54,9 +53,8 @@ class Speech(Protocol):
 @dataclass
 class FrontEnd:
     rasa: RasaClient
-    store: Store
+    desk: FrontDesk  # what can be said now, voice choices, replies waiting: never the store
     speech: Speech
-    expected_answers: Any  # callable(user_id) -> list[str]: statements that fit just now
 
     # Commands
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -96,7 +94,7 @@ class FrontEnd:
         file = await context.bot.get_file(audio.file_id)
         ogg = bytes(await file.download_as_bytearray())
         titles = _chat_data(context).get("answer_titles", [])
-        expected = [*titles, *self.expected_answers(_user(update))]
+        expected = [*titles, *self.desk.what_can_be_said(_user(update))]
         try:
             heard = await asyncio.to_thread(self.speech.hear, ogg, expected)
         except ValueError:
@@ -175,8 +173,9 @@ class FrontEnd:
             # They answered in words, or moved on: a plain yes or no counts, anything else is "no".
             waiting = data.pop("waiting")
             await self.retire_keyboard(update, context)
-            await self.set_voice(update, context, bool(_YES.match(text)))
-            if _YES.match(text) or _NO.match(text):
+            answer = read_yes_no(text)
+            await self.set_voice(update, context, answer == "yes")
+            if answer is not None:
                 text = waiting
         await _chat(update).send_action(ChatAction.TYPING)
         try:
@@ -221,7 +220,7 @@ class FrontEnd:
                     await _quietly(bot.edit_message_reply_markup(chat_id, old))
             else:
                 await bot.send_message(chat_id, pieces[-1])
-        prefs = self.store.voice_preferences(self.store.person(CHANNEL, user_id).id)
+        prefs = self.desk.voice_preferences(user_id)
         spoken = " ".join(reply.text for reply in replies if reply.text.strip())
         if (prefs.reads_aloud if speak is None else speak) and spoken:
             await bot.send_chat_action(chat_id, ChatAction.RECORD_VOICE)
@@ -251,26 +250,20 @@ class FrontEnd:
 
     def news_waiting(self) -> list[str]:
         """Telegram user ids with a coordinator's reply not yet passed on."""
-        work = Casework(self.store.engine)
-        waiting = {message.person_id for message in work.undelivered()}
-        people = [self.store.person_by_id(person_id) for person_id in sorted(waiting)]
-        return [p.channel_user_id for p in people if p.channel == CHANNEL]
+        return self.desk.news_waiting()
 
     # Preferences
     def preferences(self, update: Update) -> VoicePreferences:
-        person = self.store.person(CHANNEL, _user(update))
-        return self.store.voice_preferences(person.id)
+        return self.desk.voice_preferences(_user(update))
 
     async def set_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE, on: bool) -> None:
-        person = self.store.person(CHANNEL, _user(update))
-        self.store.set_voice_preferences(person.id, reads_aloud=on)
+        self.desk.set_voice_preferences(_user(update), reads_aloud=on)
         await self.tell(update, context, [Reply(say("voice_on" if on else "voice_off"))])
 
     async def set_slow(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, slow: bool
     ) -> None:
-        person = self.store.person(CHANNEL, _user(update))
-        self.store.set_voice_preferences(person.id, slow=slow)
+        self.desk.set_voice_preferences(_user(update), slow=slow)
         await self.tell(update, context, [Reply(say("slower_on" if slow else "slower_off"))])
 
     async def retire_keyboard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,8 +17,9 @@ from accessibility.voice import (
     VoiceNotes,
     decode_ogg,
     expected_phrases,
-    voice_notes_from_env,
+    voice_notes_for,
 )
+from ras_core import settings
 
 
 @dataclass
@@ -27,8 +28,8 @@ class OfflineFirstSpeech:
     transcriber: Transcriber
 
     @classmethod
-    def from_env(cls) -> OfflineFirstSpeech:
-        return cls(voice_notes_from_env(), PocketsphinxTranscriber())
+    def current(cls) -> OfflineFirstSpeech:
+        return cls(voice_notes_for(settings.current().speech), PocketsphinxTranscriber())
 
     def voice_note(self, text: str, *, slow: bool) -> tuple[bytes, int]:
         note = self.voice_notes.render(text, slow=slow)

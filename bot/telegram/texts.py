@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from ras_core.datafile import DataFileError
-from ras_core.phrases import parse_phrases, placeholders_in
+from ras_core.domain.datafile import DataFileError
+from ras_core.domain.phrases import parse_phrases, placeholders_in
 
 MESSAGES = Path(__file__).resolve().parent / "messages.yml"
 
@@ -43,7 +43,7 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
 def parse_messages(path: Path) -> Mapping[str, str]:
     """Read a catalogue; stop with a message naming the file and key when it is wrong.
 
-    Checked as every sentence file is (ras_core.phrases), and each text must use all the
+    Checked as every sentence file is (ras_core.domain.phrases), and each text must use all the
     {placeholders} the code fills in, so no value the person needs is silently dropped.
     """
     texts = parse_phrases(path, PLACEHOLDERS)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ras_core.understanding import Move, Turn, read_number, understand
+from ras_core.domain.understanding import Move, Turn, read_number, understand
 
 LABELS = {"A": "A lot of help", "B": "Some help", "C": "A little help", "D": "No help"}
 
@@ -53,7 +53,7 @@ def test_letter_found_by_the_model_with_low_confidence_is_checked() -> None:
     ("text", "intent", "kind"),
     [("yes", None, "yes"), ("yep", "affirm", "yes"), ("nah", "deny", "no"),
      ("what does that mean", "explain", "explain"), ("go back", "go_back", "go_back"),
-     ("not sure", "not_sure", "not_sure"), ("get me a person", "human_handoff", "human"),
+     ("not sure", "not_sure", "not_sure"), ("get me a person", "ask_for_person", "ask_for_person"),
      ("start again", "start_again", "start_again"), ("say it again", "repeat", "repeat"),
      ("hello", "greet", "greet"), ("my mum", "for_someone_else", "for_someone_else")],
 )  # fmt: skip

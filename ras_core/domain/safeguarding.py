@@ -1,0 +1,89 @@
+"""Recognising that a person may be in danger, from their own words, at any point in the chat.
+
+A high-recall list of patterns (data/safeguarding.yml) runs on every message; the NLU model's
+`disclosure` intent can add to it but never takes away. Known harmless sayings ("my back is
+killing me", "I'd die for a cup of tea") are removed before matching.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ras_core.domain.datafile import DATA_DIR, DataFileError, read_yaml_mapping
+
+PATTERNS_FILE = DATA_DIR / "safeguarding.yml"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    kind: str  # suicide, self_harm, abuse, neglect or danger
+    words: str  # the part of the message that matched
+
+
+@dataclass(frozen=True)
+class SafeguardingPatterns:
+    harmless: tuple[re.Pattern[str], ...]
+    disclosures: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def find(self, message: str) -> Disclosure | None:
+        text = normalise(message)
+        for saying in self.harmless:
+            text = saying.sub(" ", text)
+        for kind, pattern in self.disclosures:
+            match = pattern.search(text)
+            if match:
+                return Disclosure(kind, match.group(0).strip())
+        return None
+
+    def harmless_saying(self, message: str) -> str | None:
+        """The first known harmless saying in the message ("is killing me"), if any."""
+        text = normalise(message)
+        for saying in self.harmless:
+            match = saying.search(text)
+            if match:
+                return match.group(0).strip()
+        return None
+
+
+def normalise(message: str) -> str:
+    """Lower case, apostrophes dropped ("don't" -> "dont"), other marks as spaces."""
+    text = message.lower().replace("’", "'").replace("'", "")
+    return " ".join(re.sub(r"[^a-z0-9 -]+", " ", text).split())
+
+
+def parse_patterns(path: Path) -> SafeguardingPatterns:
+    data = read_yaml_mapping(path)
+    try:
+        harmless = tuple(re.compile(p) for p in data["harmless"])
+        disclosures = tuple(
+            (str(kind), re.compile(pattern))
+            for kind, patterns in data["disclosures"].items()
+            for pattern in patterns
+        )
+    except (KeyError, TypeError, AttributeError) as error:
+        problem = f"is missing or not a list ({error})"
+        raise DataFileError(path, "harmless/disclosures", problem) from error
+    except re.error as error:
+        raise DataFileError(path, "patterns", f"has a broken pattern: {error}") from error
+    return SafeguardingPatterns(harmless, disclosures)
+
+
+@cache
+def patterns() -> SafeguardingPatterns:
+    return parse_patterns(PATTERNS_FILE)
+
+
+def find_disclosure(message: str) -> Disclosure | None:
+    return patterns().find(message)
+
+
+def harmless_saying(message: str) -> str | None:
+    """A saying that only looks like a disclosure ("I'd die for a cup of tea"), if any.
+
+    The NLU component uses it to overrule the model when the model took such a saying for a
+    disclosure and the patterns found none.
+    """
+    return patterns().harmless_saying(message)

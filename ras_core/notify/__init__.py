@@ -1,0 +1,88 @@
+"""Telling a coordinators' team that a case needs them: email, and optionally their Telegram chat.
+
+Messages carry the reference and a link, never the person's answers (words in words.yml).
+`notify_soon` is the one way the conversation tells a team: in a worker thread, so the
+person's reply never waits for a slow mail server, and with one error policy: a failure is
+logged and written to the audit log, and never reaches the person.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
+from pathlib import Path
+
+from ras_core.domain.phrases import parse_phrases
+from ras_core.notify.clients import NotifySettings, send_email, send_telegram
+from ras_core.store import Store
+from ras_core.store.cases import Case
+
+log = logging.getLogger(__name__)
+WORDS_FILE = Path(__file__).resolve().parent / "words.yml"
+EVENTS = ("submitted", "resubmitted", "urgent", "asked_for_person")
+PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    **{f"subject_{event}": frozenset({"reference"}) for event in EVENTS},
+    **{f"body_{event}": frozenset() for event in EVENTS},
+    "open_case": frozenset({"link"}),
+}
+ACTOR = "assistant"
+_workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="notify")
+
+__all__ = ["EVENTS", "NotifySettings", "notify_soon", "notify_team", "words"]
+
+
+@cache
+def words() -> Mapping[str, str]:
+    return parse_phrases(WORDS_FILE, PLACEHOLDERS)
+
+
+def notify_team(
+    store: Store, case: Case, event: str, settings: NotifySettings | None = None
+) -> list[str]:
+    """Send what is set up for the case's team; returns where it went ("email", "telegram")."""
+    settings = settings or NotifySettings.current()
+    team = store.accounts.team(case.team_id)
+    subject = words()[f"subject_{event}"].format(reference=case.reference)
+    link = words()["open_case"].format(link=f"{settings.dashboard_url}/cases/{case.id}")
+    text = f"{words()[f'body_{event}']}\n\n{link}\n"
+    sent: list[str] = []
+    if team.email and settings.smtp_host:
+        email = lambda: send_email(settings, team.email, subject, text)  # noqa: E731
+        _try(store, case, "email", email, sent)
+    elif team.email:
+        store.audit.add(ACTOR, "notify_skipped", case.id, "email: SMTP_HOST is not set")
+    if team.telegram_chat_id and settings.telegram_token:
+        chat = team.telegram_chat_id
+        message = lambda: send_telegram(settings, chat, f"{subject}\n{text}")  # noqa: E731
+        _try(store, case, "telegram", message, sent)
+    return sent
+
+
+def notify_soon(store: Store, case: Case, event: str) -> Future[None]:
+    """Tell the case's team from a worker thread; the caller never waits and never fails."""
+    return _workers.submit(_notify_safely, store, case, event)
+
+
+def _notify_safely(store: Store, case: Case, event: str) -> None:
+    try:
+        notify_team(store, case, event)
+    except Exception as error:  # never let a notification problem reach the person
+        log.exception("Could not notify the team about %s", case.reference)
+        try:
+            store.audit.add(ACTOR, "notify_failed", case.id, f"{event}: {type(error).__name__}")
+        except Exception:
+            log.exception("Could not write the failure to the audit log either")
+
+
+def _try(store: Store, case: Case, how: str, send: Callable[[], None], sent: list[str]) -> None:
+    try:
+        send()
+    except (OSError, smtplib.SMTPException, ValueError) as error:
+        log.warning("Could not notify the team about %s by %s: %s", case.reference, how, error)
+        store.audit.add(ACTOR, "notify_failed", case.id, f"{how}: {error}")
+        return
+    store.audit.add(ACTOR, "notified", case.id, how)
+    sent.append(how)

@@ -1,0 +1,172 @@
+"""Cases and their steps: one case per plan, moved only through the review workflow.
+
+A step is written with a guard on the state it starts from, so two coordinators acting at
+once cannot both move the same case: the second finds the case already moved.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
+
+from ras_core.domain.review import IllegalMove, Role, State, Step
+from ras_core.store.accounts import NotFound
+from ras_core.store.engine import aware, now
+from ras_core.store.schema import case_steps, cases, contact_requests
+
+REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read aloud
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    reference: str
+    person_id: int
+    assessment_id: int | None
+    team_id: int
+    state: State
+    urgent: bool
+    urgent_reason: str
+    claimed_by: int | None
+    final_yearly_pounds: int | None
+    final_reason: str
+    created_at: datetime
+    submitted_at: datetime | None
+
+
+class Cases:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, case_id: int) -> Case:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
+        if row is None:
+            raise NotFound(f"There is no case number {case_id}.")
+        return _case(row)
+
+    def for_team(self, case_id: int, team_id: int) -> Case:
+        """A case, only if it belongs to this team: otherwise it does not exist for them."""
+        found = self.get(case_id)
+        if found.team_id != team_id:
+            raise NotFound(f"There is no case number {case_id}.")
+        return found
+
+    def latest_for(self, person_id: int) -> Case | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(cases)
+                .where(cases.c.person_id == person_id)
+                .order_by(cases.c.id.desc())
+                .limit(1)
+            ).first()
+        return _case(row) if row is not None else None
+
+    def queue(self, team_id: int, states: list[State] | None = None) -> list[Case]:
+        """Urgent first, then the longest waiting; drafts only if urgent or a person was asked."""
+        query = select(cases).where(cases.c.team_id == team_id)
+        if states:
+            query = query.where(cases.c.state.in_([s.value for s in states]))
+        asked = (
+            select(contact_requests.c.id)
+            .where(contact_requests.c.person_id == cases.c.person_id)
+            .exists()
+        )
+        query = query.where((cases.c.state != State.DRAFT.value) | cases.c.urgent.is_(True) | asked)
+        waiting_since = sql_case(
+            (cases.c.submitted_at.is_(None), cases.c.created_at), else_=cases.c.submitted_at
+        )
+        query = query.order_by(cases.c.urgent.desc(), waiting_since, cases.c.id)
+        with self.engine.connect() as conn:
+            return [_case(row) for row in conn.execute(query).all()]
+
+    def steps(self, case_id: int) -> list[Step]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(case_steps).where(case_steps.c.case_id == case_id).order_by(case_steps.c.id)
+            ).all()
+        return [
+            Step(
+                r.move,
+                State(r.from_state),
+                State(r.to_state),
+                r.by,
+                Role(r.role),
+                aware(r.at) or now(),
+                r.note,
+            )
+            for r in rows
+        ]
+
+
+def insert(conn: Connection, person_id: int, assessment_id: int | None, team_id: int) -> int:
+    """A new draft case with a reference the person can quote; returns its id."""
+    result = conn.execute(
+        cases.insert().values(
+            reference=_new_reference(conn),
+            person_id=person_id,
+            assessment_id=assessment_id,
+            team_id=team_id,
+            state=State.DRAFT.value,
+            urgent=False,
+            urgent_reason="",
+            final_reason="",
+            created_at=now(),
+            updated_at=now(),
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def apply_step(conn: Connection, case_id: int, step: Step, **values: Any) -> None:
+    """Write one step and the case's new values, only if the case is still where it was."""
+    result = conn.execute(
+        cases.update()
+        .where(cases.c.id == case_id, cases.c.state == step.from_state.value)
+        .values(state=step.to_state.value, updated_at=step.at, **values)
+    )
+    if result.rowcount != 1:
+        raise IllegalMove("moved_meanwhile", "Someone else moved this case just now.")
+    conn.execute(
+        case_steps.insert().values(
+            case_id=case_id,
+            move=step.move,
+            from_state=step.from_state.value,
+            to_state=step.to_state.value,
+            by=step.by,
+            role=step.role.value,
+            note=step.note,
+            at=step.at,
+        )
+    )
+
+
+def _new_reference(conn: Connection) -> str:
+    while True:
+        reference = "IB-" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(6))
+        if conn.execute(select(cases.c.id).where(cases.c.reference == reference)).first() is None:
+            return reference
+
+
+def _case(row: Any) -> Case:
+    return Case(
+        id=row.id,
+        reference=row.reference,
+        person_id=row.person_id,
+        assessment_id=row.assessment_id,
+        team_id=row.team_id,
+        state=State(row.state),
+        urgent=bool(row.urgent),
+        urgent_reason=row.urgent_reason,
+        claimed_by=row.claimed_by,
+        final_yearly_pounds=row.final_yearly_pounds,
+        final_reason=row.final_reason,
+        created_at=aware(row.created_at) or now(),
+        submitted_at=aware(row.submitted_at),
+    )
