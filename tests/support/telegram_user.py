@@ -22,7 +22,7 @@ from tests.support.telegram_records import (
 )
 
 if TYPE_CHECKING:
-    from tests.support.fake_bot_api import FakeBotAPI, _Chat
+    from tests.support.fake_bot_api import Chat, FakeBotAPI
 
 T = TypeVar("T")
 
@@ -34,7 +34,7 @@ TINY_WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\
 class TelegramUser:
     """A person with a private chat with the bot (chat id == user id)."""
 
-    def __init__(self, api: FakeBotAPI, chat: _Chat) -> None:
+    def __init__(self, api: FakeBotAPI, chat: Chat) -> None:
         self._api = api
         self._chat = chat
         self._cursor = 0  # bot messages already returned by wait_for_messages/wait_for_text
