@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 from ras_core.casework import Casework
-from ras_core.db import open_store
+from ras_core.store import open_store
 from tests.dashboard.builders import make_case
 from tests.support.dashboard_server import PASSWORD, post_sign_in, serve
 
@@ -39,9 +39,9 @@ def median_ms(fetch: Callable[[], httpx.Response], runs: int) -> float:
 
 def measure(cases: int, runs: int, folder: Path) -> tuple[float, float]:
     store = open_store(f"sqlite:///{folder / f'bench-{cases}.db'}")
-    work = Casework(store.engine)
-    work.add_team("North", takes_new_cases=True)
-    work.add_coordinator("asha", "Asha", "North", PASSWORD)
+    work = Casework(store)
+    store.accounts.add_team("North", takes_new_cases=True)
+    store.accounts.add_coordinator("asha", "Asha", "North", PASSWORD)
     made = [make_case(store, work) for _ in range(cases)]
     with serve(store) as url, httpx.Client(base_url=url, timeout=60) as client:
         post_sign_in(client, "asha", PASSWORD)

@@ -13,8 +13,6 @@ import argparse
 import getpass
 import sys
 
-from sqlalchemy.exc import IntegrityError
-
 from ras_core.store import open_store
 from ras_core.store.accounts import Accounts, NotFound
 
@@ -68,9 +66,6 @@ def main(argv: list[str] | None = None) -> int:
         print(run(args, work))
     except (Refused, NotFound, ValueError) as problem:
         print(problem, file=sys.stderr)
-        return 2
-    except IntegrityError:
-        print(f"There is already a team called {args.name!r}.", file=sys.stderr)
         return 2
     return 0
 

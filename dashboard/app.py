@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
@@ -28,9 +27,9 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(engine_or_url: Engine | str, *, secure_cookies: bool | None = None) -> FastAPI:
-    """The app over this database. A URL is migrated first; an engine is used as it is."""
-    store = open_store(engine_or_url) if isinstance(engine_or_url, str) else Store(engine_or_url)
+def create_app(store_or_url: Store | str, *, secure_cookies: bool | None = None) -> FastAPI:
+    """The app over this database. A URL is migrated first; a Store is used as it is."""
+    store = open_store(store_or_url) if isinstance(store_or_url, str) else store_or_url
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
     app.state.casework = Casework(store)

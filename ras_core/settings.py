@@ -151,11 +151,7 @@ def _parse(items: tuple[tuple[str, str], ...]) -> Settings:
         database_url=get("DATABASE_URL") or default_database_url(),
         questionnaire=get("RAS_QUESTIONNAIRE"),
         scheme=get("RAS_SCHEME"),
-        council={
-            name: env[f"COUNCIL_{name.upper()}"]
-            for name in ("name", "safeguarding_phone", "reply_working_days")
-            if f"COUNCIL_{name.upper()}" in env
-        },
+        council=_council(env),
         rasa_port=rasa_port,
         action_port=_port(env, "ACTION_PORT", 5055),
         rasa_url=(get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
@@ -174,6 +170,24 @@ def _parse(items: tuple[tuple[str, str], ...]) -> Settings:
         telegram=_telegram(env),
         speech=_speech(env),
     )
+
+
+def _council(env: Mapping[str, str]) -> dict[str, str]:
+    """COUNCIL_NAME, COUNCIL_SAFEGUARDING_PHONE, COUNCIL_REPLY_WORKING_DAYS, where set."""
+    found: dict[str, str] = {}
+    for field_name in ("name", "safeguarding_phone", "reply_working_days"):
+        variable = f"COUNCIL_{field_name.upper()}"
+        if variable not in env:
+            continue
+        value = env[variable].strip()
+        if not value:
+            raise SettingsError(f"{variable} is set but empty: give a value or unset it.")
+        if field_name == "reply_working_days" and not (value.isdigit() and int(value) >= 1):
+            raise SettingsError(
+                f"{variable} must be a whole number of days, 1 or more, not {value!r}."
+            )
+        found[field_name] = value
+    return found
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:

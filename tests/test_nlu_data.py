@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ras_core.safeguarding import find_disclosure
+from ras_core.domain.safeguarding import find_disclosure
 from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES
 
 ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "nlu_data" / "nlu"
-DOMAIN_DIR = ROOT / "bot" / "domain"
+DOMAIN_DIR = ROOT / "bot" / "rasa" / "domain"
 MIN_EXAMPLES = 15
 LETTERS = {"A", "B", "C", "D"}
 
@@ -25,9 +25,11 @@ _ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<name>[^)]+)\)|(?P<json>\
 
 
 def _domain_lists(key: str) -> list[str]:
-    """Every name under `key` (intents, entities) over all the files in bot/domain."""
+    """Every name under `key` (intents, entities) over all the files in bot/rasa/domain."""
     names = []
-    for path in sorted(DOMAIN_DIR.glob("*.yml")):
+    files = sorted(DOMAIN_DIR.glob("*.yml"))
+    assert files, f"no domain files in {DOMAIN_DIR}"
+    for path in files:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         names += [i if isinstance(i, str) else next(iter(i)) for i in data.get(key) or []]
     return names

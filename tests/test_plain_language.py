@@ -1,7 +1,8 @@
 """Plain language is a test: every message the assistant can send passes the readability check.
 
 That is every domain response (with sample values in its placeholders), every button, every
-questionnaire text, and the budget explanations for a spread of answers.
+questionnaire text, every sentence in the phrases catalogue (and the budget explanations for
+a spread of answers), and every word the coordinators' teams are sent.
 """
 
 from __future__ import annotations
@@ -17,17 +18,21 @@ import yaml
 
 from accessibility.readability import check_text
 from bot.telegram.texts import messages
-from ras_core.plan_rules import load_rules
-from ras_core.questionnaire import WHO, load_questionnaire
-from ras_core.scheme import load_scheme
-from ras_core.scoring import score
-from ras_core.support_plan import load_options
+from ras_core import notify
+from ras_core.domain.phrases import load_phrases
+from ras_core.domain.plan_rules import load_rules
+from ras_core.domain.questionnaire import WHO, load_questionnaire
+from ras_core.domain.scheme import load_scheme
+from ras_core.domain.scoring import score
+from ras_core.domain.support_plan import load_options
 
 REPO = Path(__file__).resolve().parents[1]
+DOMAIN_DIR = REPO / "bot" / "rasa" / "domain"
+DOMAIN_FILES = sorted(DOMAIN_DIR.glob("*.yml"))
 # Every file in the domain folder may hold responses.
 RESPONSES: dict[str, list[dict[str, Any]]] = {
     name: variations
-    for path in sorted((REPO / "bot" / "domain").glob("*.yml"))
+    for path in DOMAIN_FILES
     for name, variations in (yaml.safe_load(path.read_text()).get("responses") or {}).items()
 }
 SAMPLE_VALUES = {
@@ -55,6 +60,16 @@ SAMPLE_VALUES = {
     "money": "Direct payment",
     "helpers": "My sister",
     "emergency": "My neighbour comes",
+    # phrases.yml (the budget explanations and the review note)
+    "points": "96",
+    "price": "£265",
+    "low": "91",
+    "high": "96",
+    "help": "a lot of help",
+    "percent": "20",
+    "minimum": "£1,500",
+    # ras_core/notify/words.yml (what a coordinators' team is sent)
+    "link": "http://127.0.0.1:8080/cases/7",
 }
 # These placeholders carry text that is checked on its own below (questionnaire, phrases).
 CHECKED_ELSEWHERE = {
@@ -69,6 +84,11 @@ def filled(template: str) -> str:
     unknown = names - set(SAMPLE_VALUES) - CHECKED_ELSEWHERE
     assert not unknown, f"no sample value for {unknown}"
     return re.sub(r"\n{2,}", "\n", template.format(**values)).strip()
+
+
+def test_the_domain_lives_under_bot_rasa() -> None:
+    assert DOMAIN_FILES, f"no domain files in {DOMAIN_DIR}"
+    assert "utter_question" in RESPONSES
 
 
 def all_response_texts() -> list[tuple[str, str]]:
@@ -128,6 +148,31 @@ def test_budget_explanations_are_plain() -> None:
                 seen.add(sentence)
                 assert check_text(sentence) == [], sentence
     assert len(seen) >= 4
+
+
+@pytest.mark.parametrize("key", sorted(load_phrases()))
+def test_every_phrase_is_plain(key: str) -> None:
+    """Every sentence in data/phrases.yml, also those not in a budget explanation."""
+    assert check_text(filled(load_phrases()[key])) == [], key
+
+
+def test_phrases_catalogue_holds_the_review_and_summary_words() -> None:
+    phrases = load_phrases()
+    assert phrases["not_sure"] == "not sure"
+    assert filled(phrases["final_budget"]) == "Final budget £8,736 a year."
+
+
+@pytest.mark.parametrize("key", sorted(notify.words()))
+def test_every_team_notification_is_plain(key: str) -> None:
+    """The words in ras_core/notify/words.yml, as a coordinators' team gets them."""
+    assert check_text(filled(notify.words()[key])) == [], key
+
+
+def test_team_notifications_cover_every_event() -> None:
+    keys = set(notify.words())
+    for event in notify.EVENTS:
+        assert {f"subject_{event}", f"body_{event}"} <= keys, event
+    assert "open_case" in keys
 
 
 def test_longest_possible_question_message_is_readable_aloud() -> None:

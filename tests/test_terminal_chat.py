@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.terminal_chat import payload_for, render_message
+from bot.terminal.chat import payload_for, render_message
 
 BUTTONS: list[dict[str, Any]] = [
     {"title": "A: A lot of help", "payload": '/choose_option{"option":"A"}'},

@@ -21,10 +21,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from sqlalchemy.engine import make_url
-
 from ras_core import settings as project_settings
 from ras_core.settings import REPO, SettingsError
+from ras_core.store.engine import rasa_tracker_store_env
 
 LOG_TAIL_LINES = 40
 
@@ -65,37 +64,6 @@ class ServerSettings:
             log_dir=repo / "var" / "log",
             model=repo / "models" / "assistant.tar.gz",
         )
-
-
-def tracker_store_env(database_url: str, repo: Path = REPO) -> dict[str, str]:
-    """The DB_* variables that bot/rasa/endpoints.yml reads, from one SQLAlchemy URL.
-
-    Rasa's SQL tracker store builds its own URL from these parts, so it uses the same
-    database as our tables. A relative SQLite path is taken from the repository, where
-    both servers run.
-    """
-    try:
-        url = make_url(database_url)
-    except Exception as error:  # sqlalchemy raises ArgumentError, but be plain about any
-        raise ServerError(f"DATABASE_URL is not a database address: {error}") from None
-    database = url.database or ""
-    if url.get_backend_name() == "sqlite":
-        if database in ("", ":memory:"):
-            raise ServerError(
-                "The Rasa server and the action server share the database, so it must be a "
-                "file: DATABASE_URL=sqlite:///path/to/assistant.db"
-            )
-        if not Path(database).is_absolute():
-            database = str(repo / database)
-    return {
-        "DB_DIALECT": url.drivername,
-        "DB_HOST": url.host or "",
-        # Rasa needs a whole number here (an empty value fails); 0 means the default port.
-        "DB_PORT": str(url.port or 0),
-        "DB_NAME": database,
-        "DB_USER": url.username or "",
-        "DB_PASSWORD": url.password or "",
-    }
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
@@ -225,7 +193,10 @@ class Servers:
     def environment(self) -> dict[str, str]:
         """The environment for both servers."""
         env = project_settings.environment(**RASA_ENV)
-        env.update(tracker_store_env(self.settings.database_url, self.settings.repo))
+        try:
+            env.update(rasa_tracker_store_env(self.settings.database_url, self.settings.repo))
+        except ValueError as error:
+            raise ServerError(str(error)) from None
         env["DATABASE_URL"] = self.settings.database_url
         env["ACTION_PORT"] = str(self.settings.action_port)
         env["RASA_PORT"] = str(self.settings.rasa_port)

@@ -27,7 +27,6 @@ from bot.telegram.texts import say
 from ras_core import settings as project_settings
 from ras_core.conversation.frontdesk import FrontDesk
 from ras_core.settings import SettingsError, TelegramSettings
-from ras_core.store import open_store
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "help", "voice", "slower", "pause")
@@ -97,7 +96,7 @@ def make_front_end(rasa_url: str) -> FrontEnd:
 
     return FrontEnd(
         rasa=RasaClient(rasa_url),
-        desk=FrontDesk(open_store(), CHANNEL),
+        desk=FrontDesk.open(CHANNEL),
         speech=OfflineFirstSpeech.current(),
     )
 

@@ -22,9 +22,8 @@ from bot.telegram import keyboards
 from bot.telegram.chunks import split_message
 from bot.telegram.rasa_client import Button, RasaClient, RasaUnavailable, Reply
 from bot.telegram.texts import say
-from ras_core.conversation.frontdesk import FrontDesk
+from ras_core.conversation.frontdesk import FrontDesk, VoicePreferences
 from ras_core.domain.understanding import read_yes_no
-from ras_core.store.people import VoicePreferences
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"

@@ -10,14 +10,21 @@ from __future__ import annotations
 from ras_core import deployment
 from ras_core.conversation.interview import Interview
 from ras_core.domain.progress import InterviewStage
-from ras_core.store import Store
+from ras_core.store import Store, open_store
 from ras_core.store.people import NOT_ASKED, VoicePreferences
+
+__all__ = ["FrontDesk", "VoicePreferences"]
 
 
 class FrontDesk:
     def __init__(self, store: Store, channel: str) -> None:
         self.store = store
         self.channel = channel
+
+    @classmethod
+    def open(cls, channel: str) -> FrontDesk:
+        """The desk over the database in the settings (migrated first)."""
+        return cls(open_store(), channel)
 
     def what_can_be_said(self, user_id: str) -> list[str]:
         """The statements (and their labels) of the question the person is on; none elsewhere."""

@@ -12,7 +12,7 @@ import logging
 import smtplib
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from ras_core.domain.phrases import parse_phrases
@@ -49,14 +49,12 @@ def notify_team(
     link = words()["open_case"].format(link=f"{settings.dashboard_url}/cases/{case.id}")
     text = f"{words()[f'body_{event}']}\n\n{link}\n"
     sent: list[str] = []
-    if team.email and settings.smtp_host:
-        email = lambda: send_email(settings, team.email, subject, text)  # noqa: E731
-        _try(store, case, "email", email, sent)
+    if team.email and settings.smtp.host:
+        _try(store, case, "email", partial(send_email, settings, team.email, subject, text), sent)
     elif team.email:
         store.audit.add(ACTOR, "notify_skipped", case.id, "email: SMTP_HOST is not set")
     if team.telegram_chat_id and settings.telegram_token:
-        chat = team.telegram_chat_id
-        message = lambda: send_telegram(settings, chat, f"{subject}\n{text}")  # noqa: E731
+        message = partial(send_telegram, settings, team.telegram_chat_id, f"{subject}\n{text}")
         _try(store, case, "telegram", message, sent)
     return sent
 

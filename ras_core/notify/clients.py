@@ -5,36 +5,27 @@ from __future__ import annotations
 import json
 import smtplib
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from ras_core import settings as project_settings
+from ras_core.settings import TELEGRAM_API_ROOT, SmtpSettings
 
 TIMEOUT_SECONDS = 10
 
 
 @dataclass(frozen=True)
 class NotifySettings:
-    smtp_host: str = ""
-    smtp_port: int = 25
-    smtp_from: str = "assistant@localhost"
-    smtp_user: str = ""
-    smtp_password: str = ""
-    smtp_starttls: bool = False
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
     dashboard_url: str = "http://127.0.0.1:8080"
     telegram_token: str = ""  # the coordinators' chat uses the assistant's own bot
-    telegram_api_root: str = project_settings.TELEGRAM_API_ROOT
+    telegram_api_root: str = TELEGRAM_API_ROOT
 
     @classmethod
     def current(cls) -> NotifySettings:
         found = project_settings.current()
         return cls(
-            smtp_host=found.smtp.host,
-            smtp_port=found.smtp.port,
-            smtp_from=found.smtp.sender,
-            smtp_user=found.smtp.user,
-            smtp_password=found.smtp.password,
-            smtp_starttls=found.smtp.starttls,
+            smtp=found.smtp,
             dashboard_url=found.dashboard_url,
             telegram_token=found.telegram.token,
             telegram_api_root=found.telegram.api_root_or_telegram,
@@ -43,15 +34,16 @@ class NotifySettings:
 
 def send_email(settings: NotifySettings, to: str, subject: str, text: str) -> None:
     message = EmailMessage()
-    message["From"] = settings.smtp_from
+    server = settings.smtp
+    message["From"] = server.sender
     message["To"] = to
     message["Subject"] = subject
     message.set_content(text)
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT_SECONDS) as smtp:
-        if settings.smtp_starttls:
+    with smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS) as smtp:
+        if server.starttls:
             smtp.starttls()
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password)
+        if server.user:
+            smtp.login(server.user, server.password)
         smtp.send_message(message)
 
 

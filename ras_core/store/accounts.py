@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from ras_core.store import audit
 from ras_core.store.engine import aware, now
@@ -75,19 +76,22 @@ class Accounts:
         telegram_chat_id: str = "",
         takes_new_cases: bool = False,
     ) -> Team:
-        with self.engine.begin() as conn:
-            if takes_new_cases:
-                conn.execute(teams.update().values(takes_new_cases=False))
-            conn.execute(
-                teams.insert().values(
-                    name=name,
-                    email=email,
-                    telegram_chat_id=telegram_chat_id,
-                    takes_new_cases=takes_new_cases,
-                    created_at=now(),
+        try:
+            with self.engine.begin() as conn:
+                if takes_new_cases:
+                    conn.execute(teams.update().values(takes_new_cases=False))
+                conn.execute(
+                    teams.insert().values(
+                        name=name,
+                        email=email,
+                        telegram_chat_id=telegram_chat_id,
+                        takes_new_cases=takes_new_cases,
+                        created_at=now(),
+                    )
                 )
-            )
-            audit.record(conn, COMMAND_LINE, "add_team", None, name)
+                audit.record(conn, COMMAND_LINE, "add_team", None, name)
+        except IntegrityError:
+            raise ValueError(f"There is already a team called {name!r}.") from None
         return self.team_named(name)
 
     def team_named(self, name: str) -> Team:

@@ -7,12 +7,14 @@ SQLite by default; PostgreSQL when DATABASE_URL says so.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from ras_core import settings
+from ras_core.settings import REPO
 
 
 def now() -> datetime:
@@ -34,17 +36,49 @@ def database_url() -> str:
     return url
 
 
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         # The action server and Rasa's tracker store share the file: wait for locks, don't fail.
         engine = create_engine(url, future=True, connect_args={"timeout": 30})
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
+        event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)
+
+
+def rasa_tracker_store_env(database_url: str, repo: Path = REPO) -> dict[str, str]:
+    """The DB_* variables that bot/rasa/endpoints.yml reads, from one SQLAlchemy URL.
+
+    Rasa's SQL tracker store builds its own URL from these parts, so it uses the same
+    database as our tables. A relative SQLite path is taken from the repository, where
+    both servers run.
+    """
+    try:
+        url = make_url(database_url)
+    except Exception as error:  # sqlalchemy raises ArgumentError, but be plain about any
+        raise ValueError(f"DATABASE_URL is not a database address: {error}") from None
+    database = url.database or ""
+    if url.get_backend_name() == "sqlite":
+        if database in ("", ":memory:"):
+            raise ValueError(
+                "The Rasa server and the action server share the database, so it must be a "
+                "file: DATABASE_URL=sqlite:///path/to/assistant.db"
+            )
+        if not Path(database).is_absolute():
+            database = str(repo / database)
+    return {
+        "DB_DIALECT": url.drivername,
+        "DB_HOST": url.host or "",
+        # Rasa needs a whole number here (an empty value fails); 0 means the default port.
+        "DB_PORT": str(url.port or 0),
+        "DB_NAME": database,
+        "DB_USER": url.username or "",
+        "DB_PASSWORD": url.password or "",
+    }

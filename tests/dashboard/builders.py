@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from ras_core.casework import Case, Casework
-from ras_core.plan_rules import Payee, SupportItem
-from ras_core.questionnaire import load_questionnaire
-from ras_core.review import Role
-from ras_core.scheme import load_scheme
-from ras_core.scoring import score
-from ras_core.storage import Store
-from ras_core.support_plan import PlanDraft
+from ras_core.casework import Casework
+from ras_core.domain.plan_rules import Payee, SupportItem
+from ras_core.domain.progress import PlanStage
+from ras_core.domain.questionnaire import load_questionnaire
+from ras_core.domain.review import Role
+from ras_core.domain.scheme import load_scheme
+from ras_core.domain.scoring import score
+from ras_core.domain.support_plan import PlanDraft
+from ras_core.store import Store
+from ras_core.store.cases import Case
 
 # area id -> (letter or None for "not sure", the person's own words, how they answered)
 ANSWERS: dict[str, tuple[str | None, str, str]] = {
@@ -67,18 +69,18 @@ def make_case(
 ) -> Case:
     """A case in the intake team, sent by the person unless `submit` is False."""
     questionnaire = load_questionnaire()
-    person = store.person(channel, uuid4().hex[:12])
-    assessment = store.start_assessment(person.id, questionnaire.id, questionnaire.version, "self")
+    person = store.people.person(channel, uuid4().hex[:12])
+    assessments = store.assessments
+    assessment = assessments.start(person.id, questionnaire.id, questionnaire.version, "self")
     for area_id, (letter, words, how) in ANSWERS.items():
-        store.save_answer(assessment.id, area_id, letter, words, how, confirmed=True)
+        assessments.save_answer(assessment.id, area_id, letter, words, how, confirmed=True)
     breakdown = score(load_scheme(), {area: answer[0] for area, answer in ANSWERS.items()})
-    store.save_budget(assessment.id, breakdown.to_record())
+    assessments.save_budget(assessment.id, breakdown.to_record())
     case = work.open_case(person.id, assessment.id)
     if plan is not None:
-        work.save_plan(case.id, plan, "done")
+        store.plans.save(case.id, plan, PlanStage.READBACK)
     if urgent_reason:
         work.flag_urgent(case.id, by="assistant", role=Role.SYSTEM, reason=urgent_reason)
     if submit:
-        sender = f"{channel}:{person.channel_user_id}"
-        work.move(case.id, "submit", by=sender, role=Role.PERSON)
-    return work.case(case.id)
+        work.submit(case.id, person)
+    return store.cases.get(case.id)

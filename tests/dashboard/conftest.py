@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from ras_core.casework import Case, Coordinator
+from ras_core.store.accounts import Coordinator
+from ras_core.store.cases import Case
 from tests.dashboard.builders import make_case
 from tests.support.browser import browser, browser_page  # noqa: F401 (fixtures)
 from tests.support.dashboard_server import (  # noqa: F401 (fixture)

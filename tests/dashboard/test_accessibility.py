@@ -7,8 +7,8 @@ from typing import Any
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from ras_core.casework import Coordinator
-from ras_core.review import State
+from ras_core.domain.review import State
+from ras_core.store.accounts import Coordinator
 from tests.dashboard.builders import make_case
 from tests.support.dashboard_server import PASSWORD, DashboardServer
 
@@ -35,7 +35,7 @@ def test_axe_finds_no_violations_on_sign_in_queue_and_a_case_with_a_full_plan(
     page = browser_page
     urgent = make_case(server.store, server.work, urgent_reason="Said they were hit at home")
     server.work.claim(urgent.id, coordinator)  # in review: every form shows
-    server.work.add_note(urgent.id, coordinator, "Rang them back.")
+    server.store.notes.add(urgent.id, coordinator.id, coordinator.username, "Rang them back.")
     page.goto(server.url + "/sign-in")
     assert violations(page) == []
     page.get_by_label("Password", exact=True).fill("wrong password")
@@ -52,7 +52,7 @@ def test_axe_finds_no_violations_on_sign_in_queue_and_a_case_with_a_full_plan(
 
 
 def focused(page: Page) -> dict[str, str]:
-    return page.evaluate(
+    found: dict[str, str] = page.evaluate(
         """() => {
             const e = document.activeElement;
             const style = getComputedStyle(e);
@@ -60,6 +60,7 @@ def focused(page: Page) -> dict[str, str]:
                     outline: style.outlineStyle, shadow: style.boxShadow};
         }"""
     )
+    return found
 
 
 def tab_to(page: Page, tag: str, text: str = "", element_id: str = "") -> None:
@@ -94,5 +95,5 @@ def test_a_coordinator_can_sign_in_and_claim_a_case_with_the_keyboard_alone(
     tab_to(page, "BUTTON", "Claim this case")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("You have claimed this case.")
-    assert server.work.case(case.id).state is State.IN_REVIEW
-    assert server.work.case(case.id).claimed_by == coordinator.id
+    assert server.store.cases.get(case.id).state is State.IN_REVIEW
+    assert server.store.cases.get(case.id).claimed_by == coordinator.id

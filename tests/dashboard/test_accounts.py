@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from dashboard.accounts import main
-from ras_core.casework import Casework
-from ras_core.storage import make_engine
+from ras_core.store.accounts import Accounts
+from ras_core.store.engine import make_engine
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "a long enough password"
@@ -42,10 +42,10 @@ def test_a_team_and_a_coordinator_are_added_and_can_sign_in(
         "Added the team East. It takes new cases.",
         "Added Dee Jones (dee) to the team East.",
     ]
-    work = Casework(make_engine(database))
-    team = work.team_named("East")
+    accounts = Accounts(make_engine(database))
+    team = accounts.team_named("East")
     assert (team.email, team.takes_new_cases) == ("east@council.example", True)
-    signed_in = work.sign_in("dee", PASSWORD).coordinator
+    signed_in = accounts.sign_in("dee", PASSWORD).coordinator
     assert signed_in is not None and signed_in.team_id == team.id
 
 
@@ -71,7 +71,7 @@ def test_problems_are_one_plain_line_and_exit_code_2(
     with_stdin(monkeypatch, password + "\n")
     assert main(argv) == 2
     assert capsys.readouterr().err == says + "\n"
-    assert Casework(make_engine(database)).coordinator("dee") is None
+    assert Accounts(make_engine(database)).coordinator("dee") is None
 
 
 def test_the_same_username_twice_is_refused(

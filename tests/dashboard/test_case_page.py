@@ -8,10 +8,11 @@ import json
 import httpx
 from sqlalchemy import text
 
-from ras_core.casework import Case, Coordinator
-from ras_core.plan_rules import Payee, SupportItem
-from ras_core.questionnaire import load_questionnaire
-from ras_core.support_plan import PlanDraft
+from ras_core.domain.plan_rules import Payee, SupportItem
+from ras_core.domain.questionnaire import load_questionnaire
+from ras_core.domain.support_plan import PlanDraft
+from ras_core.store.accounts import Coordinator
+from ras_core.store.cases import Case
 from tests.dashboard.builders import make_case
 from tests.dashboard.reading import page_text
 from tests.support.dashboard_server import DashboardServer
@@ -35,7 +36,7 @@ def test_the_case_page_shows_how_the_money_was_worked_out(
 ) -> None:
     shown = page_text(client.get(f"/cases/{case.id}").text)
     assert case.assessment_id is not None
-    budget = server.store.budget(case.assessment_id)
+    budget = server.store.assessments.budget(case.assessment_id)
     assert budget is not None
     for sentence in budget.breakdown["explanation"]:
         assert sentence in shown
@@ -97,19 +98,20 @@ def test_the_case_page_shows_the_history_notes_and_an_audit_entry_for_each_look(
     server: DashboardServer, client: httpx.Client, coordinator: Coordinator
 ) -> None:
     case = make_case(server.store, server.work, urgent_reason="Said they were hit at home")
-    server.work.add_note(case.id, coordinator, "Rang the person: they are safe today.")
+    note = "Rang the person: they are safe today."
+    server.store.notes.add(case.id, coordinator.id, coordinator.username, note)
     shown = page_text(client.get(f"/cases/{case.id}").text)
     assert "Urgent Urgent Said they were hit at home" in shown
     assert "Marked as urgent assistant (the assistant) Said they were hit at home" in shown
     assert "Sent the plan telegram:" in shown
     assert "Rang the person: they are safe today." in shown
-    views = [e for e in server.work.audit_log(case.id) if e.action == "viewed_case"]
+    views = [e for e in server.store.audit.entries(case.id) if e.action == "viewed_case"]
     assert [e.actor for e in views] == [coordinator.username]
 
     audit = page_text(client.get(f"/cases/{case.id}/audit").text)
     assert "Looked at the case" in audit and "Marked as urgent" in audit
     assert "Added a note" in audit
-    assert server.work.audit_log(case.id)[-1].action == "viewed_audit_log"
+    assert server.store.audit.entries(case.id)[-1].action == "viewed_audit_log"
 
 
 def test_the_case_page_shows_the_conversation_from_the_tracker_store(

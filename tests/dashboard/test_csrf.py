@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from ras_core.casework import Case
+from ras_core.store.cases import Case
 from tests.support.dashboard_server import DashboardServer, csrf_token
 
 ACTIONS = {
@@ -17,13 +17,13 @@ ACTIONS = {
 
 
 def snapshot(server: DashboardServer, case: Case) -> tuple[object, ...]:
-    work = server.work
+    store = server.store
     return (
-        work.case(case.id),
-        work.steps(case.id),
-        work.notes(case.id),
-        work.audit_log(case.id),
-        work.undelivered(case.person_id),
+        store.cases.get(case.id),
+        store.cases.steps(case.id),
+        store.notes.for_case(case.id),
+        store.audit.entries(case.id),
+        store.outbox.undelivered(case.person_id),
     )
 
 

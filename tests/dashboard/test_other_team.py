@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from ras_core.casework import Case
+from ras_core.store.cases import Case
 from tests.dashboard.reading import page_text
 from tests.support.dashboard_server import DashboardServer, csrf_token
 
@@ -19,9 +19,9 @@ FORMS = {
 def test_another_team_gets_404_everywhere_and_the_case_is_unchanged(
     server: DashboardServer, other_client: httpx.Client, case: Case
 ) -> None:
-    work = server.work
-    before = (work.case(case.id), work.steps(case.id), work.notes(case.id))
-    log_before = work.audit_log(case.id)
+    store = server.store
+    before = (store.cases.get(case.id), store.cases.steps(case.id), store.notes.for_case(case.id))
+    log_before = store.audit.entries(case.id)
     for path in ("", "/audit", "/plan.pdf"):
         response = other_client.get(f"/cases/{case.id}{path}")
         assert response.status_code == 404, path
@@ -33,10 +33,11 @@ def test_another_team_gets_404_everywhere_and_the_case_is_unchanged(
             f"/cases/{case.id}/{action}", data={"csrf_token": token, **form}
         )
         assert response.status_code == 404, action
-    assert (work.case(case.id), work.steps(case.id), work.notes(case.id)) == before
-    assert work.audit_log(case.id) == log_before
-    assert work.undelivered(case.person_id) == []
-    tries = [e for e in work.audit_log() if e.action == "case_not_found"]
+    after = (store.cases.get(case.id), store.cases.steps(case.id), store.notes.for_case(case.id))
+    assert after == before
+    assert store.audit.entries(case.id) == log_before
+    assert store.outbox.undelivered(case.person_id) == []
+    tries = [e for e in store.audit.entries() if e.action == "case_not_found"]
     assert tries[-1].detail == f"case {case.id}"
 
 

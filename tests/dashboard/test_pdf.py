@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from ras_core.casework import Case, Coordinator
+from ras_core.store.accounts import Coordinator
+from ras_core.store.cases import Case
 from tests.dashboard.builders import make_case
 from tests.dashboard.reading import page_text, pdf_runs
 from tests.support.dashboard_server import DashboardServer
@@ -42,7 +43,7 @@ def test_the_plan_downloads_as_an_easy_read_pdf(
         assert line in lines
     assert all(size >= 16 for size, _ in runs)
     assert max(len(line) for line in lines) <= 60
-    downloads = [e for e in server.work.audit_log(case.id) if e.action == "downloaded_plan"]
+    downloads = [e for e in server.store.audit.entries(case.id) if e.action == "downloaded_plan"]
     assert [e.actor for e in downloads] == [coordinator.username]
 
 

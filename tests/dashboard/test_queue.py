@@ -6,8 +6,8 @@ import re
 
 import httpx
 
-from ras_core.casework import Coordinator
-from ras_core.review import State
+from ras_core.domain.review import State
+from ras_core.store.accounts import Coordinator
 from tests.dashboard.builders import make_case
 from tests.dashboard.reading import page_text
 from tests.support.dashboard_server import INTAKE_TEAM, DashboardServer
@@ -27,8 +27,8 @@ def test_urgent_cases_come_first_then_the_oldest(
     shown = references(page)
     position = {reference: number for number, reference in enumerate(shown)}
     assert position[urgent.reference] < position[older.reference] < position[newer.reference]
-    team = server.work.team_named(INTAKE_TEAM)
-    assert shown == [case.reference for case in server.work.queue(team.id)]
+    team = server.store.accounts.team_named(INTAKE_TEAM)
+    assert shown == [case.reference for case in server.store.cases.queue(team.id)]
     # Marked with words, not only colour.
     row = re.search(rf"<tr[^>]*>\s*<th[^>]*><a[^>]*>{urgent.reference}</a>.*?</tr>", page, re.S)
     assert row is not None and "Urgent" in page_text(row.group(0))

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from ras_core.casework import Coordinator
+from ras_core.store.accounts import Coordinator
 from tests.dashboard.builders import make_case
 from tests.support.dashboard_server import (
     PASSWORD,
@@ -61,7 +61,7 @@ def test_five_wrong_passwords_lock_the_account_for_15_minutes(server: DashboardS
         right = post_sign_in(client, coordinator.username, PASSWORD)
         assert right.status_code == 401 and locked in right.text
         assert "dashboard_session" not in client.cookies
-    actions = [e.action for e in server.work.audit_log() if e.actor == coordinator.username]
+    actions = [e.action for e in server.store.audit.entries() if e.actor == coordinator.username]
     assert actions[-2:] == ["sign_in_failed", "sign_in_refused"]
 
 

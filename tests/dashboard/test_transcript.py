@@ -6,20 +6,20 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from dashboard.transcript import Line, transcript
-from ras_core.db import open_store
+from ras_core.store import open_store
+from ras_core.store.transcripts import Line
 
 
 def test_no_events_table_means_no_conversation(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'fresh.db'}")
-    person = store.person("telegram", "42")
-    assert transcript(store.engine, person.id) is None
-    assert transcript(store.engine, 999) is None
+    person = store.people.person("telegram", "42")
+    assert store.transcripts.lines(person.id) is None
+    assert store.transcripts.lines(999) is None
 
 
 def test_only_what_was_said_is_read_oldest_first(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'events.db'}")
-    person = store.person("telegram", "42")
+    person = store.people.person("telegram", "42")
     with store.engine.begin() as conn:
         conn.execute(text(
             "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255),"
@@ -39,7 +39,7 @@ def test_only_what_was_said_is_read_oldest_first(tmp_path: Path) -> None:
                      " VALUES (:s, :k, NULL, :d)"),
                 {"s": sender, "k": kind, "d": data},
             )  # fmt: skip
-    assert transcript(store.engine, person.id) == [
+    assert store.transcripts.lines(person.id) == [
         Line("person", "Hello", None),
         Line("assistant", "Hi. Shall we start?", None),
     ]

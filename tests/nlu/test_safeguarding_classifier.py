@@ -11,8 +11,8 @@ import yaml
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.safeguarding import SAFEGUARDING_KEY, SafeguardingClassifier
-from ras_core.safeguarding import harmless_saying
+from bot.rasa.components.safeguarding import SAFEGUARDING_KEY, SafeguardingClassifier
+from ras_core.domain.safeguarding import harmless_saying
 from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -106,6 +106,9 @@ def test_button_payloads_are_left_to_rasa() -> None:
 
 
 def test_it_runs_last_in_the_pipeline() -> None:
-    config = yaml.safe_load((REPO / "bot" / "config.yml").read_text())
+    config = yaml.safe_load((REPO / "bot" / "rasa" / "config.yml").read_text())
     names = [component["name"] for component in config["pipeline"]]
-    assert names[-2:] == ["FallbackClassifier", "bot.nlu.safeguarding.SafeguardingClassifier"]
+    assert names[-2:] == [
+        "FallbackClassifier",
+        "bot.rasa.components.safeguarding.SafeguardingClassifier",
+    ]

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
-from ras_core.db import open_store
-from ras_core.interview import Interview, Outcome, Say
-from ras_core.questionnaire import load_questionnaire
-from ras_core.scheme import load_scheme
-from ras_core.scoring import score
-from ras_core.storage import Store, contact_requests
-from ras_core.understanding import Turn
+from ras_core.conversation.interview import Interview
+from ras_core.conversation.say import Outcome, Say
+from ras_core.domain.progress import AssessmentStatus, InterviewStage, Journey
+from ras_core.domain.questionnaire import load_questionnaire
+from ras_core.domain.scheme import load_scheme
+from ras_core.domain.scoring import score
+from ras_core.domain.understanding import Turn
+from ras_core.store import Store, open_store
+from ras_core.store.schema import contact_requests
 
 QUESTIONNAIRE = load_questionnaire()
 SCHEME = load_scheme()
@@ -27,7 +31,8 @@ class Chat:
         self.user = user
 
     def interview(self) -> Interview:
-        return Interview(self.store, QUESTIONNAIRE, SCHEME, "test", self.user)
+        person = self.store.people.person("test", self.user)
+        return Interview(self.store, QUESTIONNAIRE, SCHEME, person)
 
     def send(self, text: str, intent: str | None = None, option: str | None = None) -> Outcome:
         turn = Turn(text, intent, 0.95 if intent else 0.0, option, text.startswith("/"))
@@ -58,11 +63,18 @@ def question(chat: Chat) -> Say:
     return chat.prompt()[-1]
 
 
+def count(store: Store, table: Any) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
 def test_consent_comes_first_and_is_stored(chat: Chat) -> None:
     assert chat.prompt_keys() == ["consent"]
+    assert chat.interview().stage is InterviewStage.CONSENT
     assert chat.send("yes", "affirm").says == [Say("consent_thanks")]
     assert chat.interview().person.consented
     assert chat.prompt_keys() == ["ask_who"]
+    assert chat.interview().stage is InterviewStage.WHO
 
 
 def test_saying_no_to_consent_ends_kindly(chat: Chat) -> None:
@@ -89,7 +101,8 @@ def test_whole_questionnaire_by_letters_gives_the_scheme_budget(chat: Chat, stor
     assert interview.assessment is None and interview.finished is not None
     chosen = dict(zip([area.id for area in QUESTIONNAIRE.areas], letters, strict=True))
     expected = score(SCHEME, chosen)
-    budget = store.budget(interview.finished.id)
+    assert interview.finished.status is AssessmentStatus.COMPLETE
+    budget = store.assessments.budget(interview.finished.id)
     assert budget is not None
     assert budget.yearly_pounds == int(expected.yearly)
     assert budget.weekly_pounds == int(expected.weekly)
@@ -112,9 +125,9 @@ def test_own_words_are_checked_before_saving(chat: Chat, store: Store) -> None:
     chat.send("I can't wash without help", "describe_lot_of_help")
     check = chat.prompt()[0]
     assert check.key == "check_answer" and check.params["letter"] == "A"
-    assert store.answers(chat.interview().assessment.id) == {}  # type: ignore[union-attr]
+    assert store.assessments.answers(chat.interview().assessment.id) == {}  # type: ignore[union-attr]
     chat.send("yes", "affirm")
-    saved = store.answers(chat.interview().assessment.id)  # type: ignore[union-attr]
+    saved = store.assessments.answers(chat.interview().assessment.id)  # type: ignore[union-attr]
     answer = saved[QUESTIONNAIRE.areas[0].id]
     assert (answer.letter, answer.how, answer.confirmed) == ("A", "words", True)
     assert answer.own_words == "I can't wash without help"
@@ -125,14 +138,14 @@ def test_a_wrong_guess_is_not_saved(chat: Chat, store: Store) -> None:
     chat.start()
     chat.send("i manage mostly", "describe_little_help")
     assert chat.send("no", "deny").says == [Say("not_that_one")]
-    assert store.answers(chat.interview().assessment.id) == {}  # type: ignore[union-attr]
+    assert store.assessments.answers(chat.interview().assessment.id) == {}  # type: ignore[union-attr]
     assert question(chat).params["number"] == 1
 
 
 def test_not_sure_is_kept_for_the_coordinator(chat: Chat, store: Store) -> None:
     chat.start()
     assert chat.send("/not_sure", "not_sure").says[0] == Say("not_sure_noted")
-    answer = store.answers(chat.interview().assessment.id)[QUESTIONNAIRE.areas[0].id]  # type: ignore[union-attr]
+    answer = store.assessments.answers(chat.interview().assessment.id)[QUESTIONNAIRE.areas[0].id]  # type: ignore[union-attr]
     assert answer.letter is None and answer.not_sure
 
 
@@ -163,7 +176,7 @@ def test_change_an_answer_from_the_summary(chat: Chat, store: Store) -> None:
     assert question(chat).params["number"] == 3
     chat.send("A")
     assert chat.prompt_keys() == ["summary"]
-    answers = store.answers(chat.interview().assessment.id)  # type: ignore[union-attr]
+    answers = store.assessments.answers(chat.interview().assessment.id)  # type: ignore[union-attr]
     assert answers[QUESTIONNAIRE.areas[2].id].letter == "A"
 
 
@@ -172,7 +185,7 @@ def test_pause_and_come_back_carries_on_at_the_same_question(chat: Chat) -> None
     chat.send("A")
     chat.send("B")
     journey, says = chat.interview().begin()
-    assert journey == "questions"
+    assert journey is Journey.QUESTIONS
     assert says == [Say("welcome_back", {"number": 3, "total": TOTAL})]
     assert question(chat).params["number"] == 3
 
@@ -190,13 +203,15 @@ def test_start_again_needs_a_yes(chat: Chat, store: Store) -> None:
     fresh = chat.interview().assessment
     assert fresh is not None and fresh.id != first_id
     assert question(chat).params["number"] == 1
-    assert store.assessment(first_id).status == "abandoned"  # type: ignore[union-attr]
+    assert store.assessments.get(first_id).status is AssessmentStatus.ABANDONED
 
 
 def test_asking_for_a_person_is_recorded_and_the_question_stays(chat: Chat, store: Store) -> None:
     chat.start()
-    assert chat.send("can i talk to someone", "human_handoff").says == [Say("human_recorded")]
-    assert store.count(contact_requests) == 1
+    assert chat.send("can i talk to someone", "ask_for_person").says == [Say("asked_for_person")]
+    assert count(store, contact_requests) == 1
+    [asked] = store.people.contact_requests(chat.interview().person.id)
+    assert (asked.reason, asked.words) == ("asked_for_person", "can i talk to someone")
     assert question(chat).params["number"] == 1
 
 
@@ -221,10 +236,10 @@ def test_coming_back_after_finishing_shows_the_budget(chat: Chat) -> None:
         chat.send("C")
     chat.send("yes", "affirm")
     journey, says = chat.interview().begin()
-    assert journey == "done"
+    assert journey is Journey.DONE
     assert [s.key for s in says][:2] == ["welcome_done", "budget"]
     journey, says = chat.interview().begin(fresh=True)
-    assert journey == "questions" and chat.prompt_keys() == ["ask_who"]
+    assert journey is Journey.QUESTIONS and chat.prompt_keys() == ["ask_who"]
 
 
 def test_answers_heard_in_a_voice_note_are_saved_as_voice(chat: Chat, store: Store) -> None:
@@ -234,7 +249,7 @@ def test_answers_heard_in_a_voice_note_are_saved_as_voice(chat: Chat, store: Sto
         Turn("I cannot wash on my own", "describe_lot_of_help", 0.95, None, spoken=True)
     )
     chat.send("yes", "affirm")  # the check of what it understood, typed this time
-    saved = store.answers(chat.interview().assessment.id)  # type: ignore[union-attr]
+    saved = store.assessments.answers(chat.interview().assessment.id)  # type: ignore[union-attr]
     first, second = (saved[area.id] for area in QUESTIONNAIRE.areas[:2])
     assert (first.letter, first.how, first.own_words) == ("B", "voice", "the second one")
     assert (second.letter, second.how, second.confirmed) == ("A", "voice", True)

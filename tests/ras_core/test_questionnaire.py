@@ -12,10 +12,11 @@ import pytest
 import yaml
 
 from accessibility.readability import check_text
-from ras_core.datafile import DataFileError
-from ras_core.questionnaire import (
+from ras_core import deployment
+from ras_core.domain.datafile import DataFileError
+from ras_core.domain.letters import STATEMENT_LETTERS as LETTERS
+from ras_core.domain.questionnaire import (
     DEFAULT_QUESTIONNAIRE,
-    LETTERS,
     WHO,
     Area,
     load_questionnaire,
@@ -129,18 +130,28 @@ def test_every_text_is_plain(where: str, text: str) -> None:
     assert check_text(text) == [], where
 
 
-def test_load_uses_environment_variable_and_caches(
+def test_load_reads_each_file_once_and_defaults_to_the_default(tmp_path: Path) -> None:
+    data = _default_data()
+    data["id"] = "council_own"
+    path = _write(tmp_path, data)
+    own = load_questionnaire(path)
+    assert own.id == "council_own"
+    assert load_questionnaire(str(path)) is own
+    assert load_questionnaire() is QUESTIONNAIRE
+
+
+def test_deployment_uses_the_environment_variable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = _default_data()
     data["id"] = "council_own"
     path = _write(tmp_path, data)
     monkeypatch.setenv("RAS_QUESTIONNAIRE", str(path))
-    own = load_questionnaire()
+    own = deployment.questionnaire()
     assert own.id == "council_own"
-    assert load_questionnaire() is own
+    assert deployment.questionnaire() is own
     monkeypatch.delenv("RAS_QUESTIONNAIRE")
-    assert load_questionnaire() is QUESTIONNAIRE
+    assert deployment.questionnaire() is QUESTIONNAIRE
 
 
 # Bad files -------------------------------------------------------------------------------

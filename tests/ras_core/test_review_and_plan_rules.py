@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ras_core.datafile import DataFileError
-from ras_core.plan_rules import Payee, Plan, SupportItem, load_rules, parse_rules
-from ras_core.review import IllegalMove, Review, Role, State
+from ras_core.domain.datafile import DataFileError
+from ras_core.domain.plan_rules import Payee, Plan, SupportItem, load_rules, parse_rules
+from ras_core.domain.review import IllegalMove, Review, Role, State
 
 PERSON, COORD = Role.PERSON, Role.COORDINATOR
 

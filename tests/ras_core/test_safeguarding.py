@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ras_core.datafile import DataFileError
-from ras_core.safeguarding import find_disclosure, harmless_saying, parse_patterns
+from ras_core.domain.datafile import DataFileError
+from ras_core.domain.safeguarding import find_disclosure, harmless_saying, parse_patterns
 from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES
 
 

@@ -11,16 +11,17 @@ import pytest
 import textstat
 import yaml
 
-from ras_core.datafile import DataFileError
-from ras_core.money import format_money, round_to
-from ras_core.phrases import (
+from ras_core import deployment
+from ras_core.domain.datafile import DataFileError
+from ras_core.domain.money import format_money, round_to
+from ras_core.domain.phrases import (
     DEFAULT_PHRASES,
     PhraseError,
     load_phrases,
     parse_phrases,
     phrase,
 )
-from ras_core.scheme import (
+from ras_core.domain.scheme import (
     DEFAULT_SCHEME,
     SCHEMES_DIR,
     clear_scheme_cache,
@@ -123,14 +124,23 @@ def test_bands_scheme() -> None:
     assert dict(scheme.informal.reduce_percent) == {"A": 20, "B": 10, "C": 5, "D": 0}
 
 
-def test_load_scheme_is_cached_and_follows_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("RAS_SCHEME", raising=False)
+def test_load_scheme_is_cached_and_takes_a_path_or_a_name() -> None:
     assert load_scheme() is load_scheme(DEFAULT_SCHEME)
     assert load_scheme(str(DEFAULT_SCHEME)) is load_scheme(DEFAULT_SCHEME)
+    assert load_scheme(BANDS_SCHEME).id == "example_bands"
+    assert load_scheme("example_bands") is load_scheme(BANDS_SCHEME)
+    clear_scheme_cache()
+
+
+def test_deployment_scheme_follows_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RAS_SCHEME", raising=False)
+    assert deployment.scheme() is load_scheme(DEFAULT_SCHEME)
     monkeypatch.setenv("RAS_SCHEME", str(BANDS_SCHEME))
-    assert load_scheme().id == "example_bands"
+    assert deployment.scheme().id == "example_bands"
     monkeypatch.setenv("RAS_SCHEME", "example_bands")
-    assert load_scheme().id == "example_bands"
+    assert deployment.scheme().id == "example_bands"
+    monkeypatch.delenv("RAS_SCHEME")
+    assert deployment.scheme().id == load_scheme(DEFAULT_SCHEME).id
     clear_scheme_cache()
 
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ras_core.money import round_to
-from ras_core.scheme import DEFAULT_SCHEME, SCHEMES_DIR, Scheme, load_scheme
-from ras_core.scoring import Breakdown, score
+from ras_core.domain.money import round_to
+from ras_core.domain.scheme import DEFAULT_SCHEME, SCHEMES_DIR, Scheme, load_scheme
+from ras_core.domain.scoring import Breakdown, score
 
 DEFAULT = load_scheme(DEFAULT_SCHEME)
 BANDS = load_scheme(SCHEMES_DIR / "example_bands.yml")

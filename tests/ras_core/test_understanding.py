@@ -2,12 +2,12 @@
 
 import pytest
 
-from ras_core.domain.understanding import Move, Turn, read_number, understand
+from ras_core.domain.understanding import Meaning, Turn, read_number, understand
 
 LABELS = {"A": "A lot of help", "B": "Some help", "C": "A little help", "D": "No help"}
 
 
-def said(text: str, intent: str | None = None, confidence: float = 0.9, **kw: object) -> Move:
+def said(text: str, intent: str | None = None, confidence: float = 0.9, **kw: object) -> Meaning:
     return understand(Turn(text=text, intent=intent, confidence=confidence, **kw), LABELS)  # type: ignore[arg-type]
 
 
@@ -17,7 +17,7 @@ def said(text: str, intent: str | None = None, confidence: float = 0.9, **kw: ob
      ("letter c please", "C"), ("I choose b", "B")],
 )  # fmt: skip
 def test_letters_are_read_exactly(text: str, letter: str) -> None:
-    assert said(text, "nlu_fallback", 0.1) == Move("answer", letter, how="letter")
+    assert said(text, "nlu_fallback", 0.1) == Meaning("answer", letter, how="letter")
 
 
 @pytest.mark.parametrize(
@@ -26,7 +26,7 @@ def test_letters_are_read_exactly(text: str, letter: str) -> None:
      ("the third option", "C"), ("2", "B"), ("top one", "A")],
 )  # fmt: skip
 def test_positions_are_read_exactly(text: str, letter: str) -> None:
-    assert said(text, "choose_option", 0.3) == Move("answer", letter, how="position")
+    assert said(text, "choose_option", 0.3) == Meaning("answer", letter, how="position")
 
 
 def test_typed_button_label_is_an_answer() -> None:
@@ -36,12 +36,12 @@ def test_typed_button_label_is_an_answer() -> None:
 
 def test_button_payload_is_sure() -> None:
     move = said('/choose_option{"option":"C"}', "choose_option", 1.0, option="C", from_button=True)
-    assert move == Move("answer", "C", how="button")
+    assert move == Meaning("answer", "C", how="button")
 
 
 def test_own_words_are_a_guess_to_check() -> None:
     move = said("I can't wash without help", "describe_lot_of_help", 0.95)
-    assert move == Move("answer", "A", how="words", sure=False)
+    assert move == Meaning("answer", "A", how="words", sure=False)
 
 
 def test_letter_found_by_the_model_with_low_confidence_is_checked() -> None:

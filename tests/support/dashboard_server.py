@@ -21,9 +21,9 @@ import pytest
 import uvicorn
 
 from dashboard.app import create_app
-from ras_core.casework import Casework, Coordinator
-from ras_core.db import open_store
-from ras_core.storage import Store
+from ras_core.casework import Casework
+from ras_core.store import Store, open_store
+from ras_core.store.accounts import Coordinator
 
 PASSWORD = "correct horse battery staple"
 INTAKE_TEAM = "North"
@@ -40,7 +40,7 @@ class DashboardServer:
     def add_coordinator(self, team: str = INTAKE_TEAM, password: str = PASSWORD) -> Coordinator:
         """A new account, so each test starts from a clean sign-in record."""
         username = f"{team.lower()}{next(self._numbers)}"
-        return self.work.add_coordinator(username, f"{team} Coordinator", team, password)
+        return self.store.accounts.add_coordinator(username, f"{team} Coordinator", team, password)
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=10)
@@ -78,7 +78,7 @@ def serve(store: Store, secure_cookies: bool | None = False) -> Iterator[str]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(store.engine, secure_cookies=secure_cookies)
+    app = create_app(store, secure_cookies=secure_cookies)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -98,8 +98,7 @@ def serve(store: Store, secure_cookies: bool | None = False) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def dashboard_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DashboardServer]:
     store = open_store(f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'dashboard.db'}")
-    work = Casework(store.engine)
-    work.add_team(INTAKE_TEAM, email="north@council.example", takes_new_cases=True)
-    work.add_team(OTHER_TEAM, email="south@council.example")
+    store.accounts.add_team(INTAKE_TEAM, email="north@council.example", takes_new_cases=True)
+    store.accounts.add_team(OTHER_TEAM, email="south@council.example")
     with serve(store) as url:
-        yield DashboardServer(url, store, work)
+        yield DashboardServer(url, store, Casework(store))

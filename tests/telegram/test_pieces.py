@@ -6,40 +6,55 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram import keyboards
+from bot.telegram import app, keyboards
 from bot.telegram.chunks import split_message
 from bot.telegram.rasa_client import Button, Reply, parse_replies
-from bot.telegram.settings import SettingsError, settings_from_env
 from bot.telegram.texts import parse_messages
-from ras_core.datafile import DataFileError
+from ras_core.domain.datafile import DataFileError
+from ras_core.settings import SettingsError, TelegramSettings, from_mapping
 
 TOKEN = "123456:abc-DEF"
 
 
-def test_no_token_is_a_plain_message_not_a_traceback() -> None:
-    with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN is not set"):
-        settings_from_env({})
+def telegram_settings(env: dict[str, str]) -> TelegramSettings:
+    """The front end's settings, as the bot reads them from its environment."""
+    return from_mapping(env).telegram
+
+
+def test_no_token_is_a_plain_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert telegram_settings({}).token == ""  # not on Telegram: the settings are still good
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert app.main() == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in capsys.readouterr().err
+
     with pytest.raises(SettingsError, match="does not look like a bot token"):
-        settings_from_env({"TELEGRAM_BOT_TOKEN": "oops"})
+        telegram_settings({"TELEGRAM_BOT_TOKEN": "oops"})
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "oops")
+    assert app.main() == 2
+    err = capsys.readouterr().err
+    assert "TELEGRAM_BOT_TOKEN does not look like a bot token" in err
+    assert "Traceback" not in err
 
 
 def test_base_url_takes_the_server_root_or_its_bot_prefix() -> None:
     for given in ("http://127.0.0.1:8081", "http://127.0.0.1:8081/", "http://127.0.0.1:8081/bot"):
-        settings = settings_from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": given})
+        settings = telegram_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": given})
         assert settings.base_url == "http://127.0.0.1:8081/bot"
         assert settings.base_file_url == "http://127.0.0.1:8081/file/bot"
-    assert settings_from_env({"TELEGRAM_BOT_TOKEN": TOKEN}).base_url is None
+    assert telegram_settings({"TELEGRAM_BOT_TOKEN": TOKEN}).base_url is None
     with pytest.raises(SettingsError, match="must start with http"):
-        settings_from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "localhost:8081"})
+        telegram_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "localhost:8081"})
 
 
 def test_webhook_mode_needs_a_secret() -> None:
     env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_URL": "https://bot.example/telegram"}
     with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET must be set"):
-        settings_from_env(env)
+        telegram_settings(env)
     with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET"):
-        settings_from_env({**env, "TELEGRAM_WEBHOOK_SECRET": "has spaces in it"})
-    hook = settings_from_env({**env, "TELEGRAM_WEBHOOK_SECRET": "s3cret_-X"}).webhook
+        telegram_settings({**env, "TELEGRAM_WEBHOOK_SECRET": "has spaces in it"})
+    hook = telegram_settings({**env, "TELEGRAM_WEBHOOK_SECRET": "s3cret_-X"}).webhook
     assert hook is not None and (hook.secret, hook.port, hook.path) == (
         "s3cret_-X",
         8443,

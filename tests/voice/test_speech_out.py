@@ -21,10 +21,11 @@ from accessibility.voice import (
     OfflineEngine,
     SpeechError,
     VoiceNotes,
-    voice_notes_from_env,
+    voice_notes_for,
 )
 from accessibility.voice.notes import speakable
 from accessibility.voice.prerender import fixed_texts, prerender
+from ras_core.settings import SettingsError, from_mapping
 
 OFFLINE = OfflineEngine()
 
@@ -165,12 +166,16 @@ def test_gtts_failure_falls_back_to_the_offline_engine(monkeypatch: pytest.Monke
     assert engine.choose() is offline  # gTTS rests for a while after failing
 
 
+def voice_notes_from(env: dict[str, str]) -> VoiceNotes:
+    return voice_notes_for(from_mapping(env).speech)
+
+
 def test_speech_engine_setting_is_checked(tmp_path: Path) -> None:
-    notes = voice_notes_from_env({"SPEECH_ENGINE": "offline", "VOICE_CACHE_DIR": str(tmp_path)})
+    notes = voice_notes_from({"SPEECH_ENGINE": "offline", "VOICE_CACHE_DIR": str(tmp_path)})
     assert isinstance(notes.engine, OfflineEngine) and notes.cache_dir == tmp_path
-    assert isinstance(voice_notes_from_env({}).engine, FallbackEngine)
-    with pytest.raises(ValueError, match="SPEECH_ENGINE"):
-        voice_notes_from_env({"SPEECH_ENGINE": "robot"})
+    assert isinstance(voice_notes_from({}).engine, FallbackEngine)
+    with pytest.raises(SettingsError, match="SPEECH_ENGINE"):
+        voice_notes_from({"SPEECH_ENGINE": "robot"})
 
 
 def test_gtts_long_text_keeps_every_chunk_of_audio(google: list[Any]) -> None:
