@@ -16,10 +16,10 @@ bootstrap: ## Set up Python 3.10, .venv, packages and the model (skips what is d
 
 # With TELEGRAM_BOT_TOKEN set, `make run` starts the Telegram bot instead of the terminal chat.
 run: bootstrap ## Set everything up, start the servers and chat here (or on Telegram with a token)
-	@$(PYTHON) -m bot.launch chat
+	@$(PYTHON) -m bot.launcher chat
 
 serve: bootstrap ## Set everything up and run both servers until Ctrl-C (REST webhook)
-	@$(PYTHON) -m bot.launch serve
+	@$(PYTHON) -m bot.launcher serve
 
 test: bootstrap ## Set everything up, then run every check and test
 	@bash scripts/test.sh

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import soundfile
 
-from bot.servers import Servers, ServerSettings
-from ras_core.db import open_store
+from bot.launcher.servers import Servers, ServerSettings
+from ras_core.store import open_store
 from tests.e2e.conftest import MODEL, REPO, free_port
 from tests.e2e.test_telegram_journey import (
     SLOW,

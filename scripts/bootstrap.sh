@@ -143,12 +143,12 @@ else
 fi
 
 # ---- 5. The Rasa model ----------------------------------------------------------------------
-for input in bot/domain bot/config.yml nlu_data; do
+for input in bot/rasa/domain bot/rasa/config.yml nlu_data; do
   [ -e "$input" ] || fail "$input is missing: the model can't be trained without it"
 done
 # One hash over the sorted list of input files and their contents.
 train_hash="$(
-  find bot/domain nlu_data bot/config.yml -type f -print0 | LC_ALL=C sort -z \
+  find bot/rasa/domain nlu_data bot/rasa/config.yml -type f -print0 | LC_ALL=C sort -z \
     | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 )"
 if [ "$FORCE_TRAIN" -eq 0 ] && [ -f "$MODEL" ] && [ -f "$TRAIN_STAMP" ] \
@@ -162,7 +162,7 @@ else
   export PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}"
   started=$SECONDS
   run_logged "$LOG_DIR/train.log" "$VENV/bin/rasa" train \
-    --domain bot/domain --config bot/config.yml --data nlu_data \
+    --domain bot/rasa/domain --config bot/rasa/config.yml --data nlu_data \
     --out models --fixed-model-name assistant \
     || fail "training failed (see $LOG_DIR/train.log)"
   [ -f "$MODEL" ] || fail "training finished but $MODEL is missing (see $LOG_DIR/train.log)"

@@ -29,12 +29,12 @@ from rasa.core.channels.channel import UserMessage  # noqa: E402
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER  # noqa: E402
 from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
 
-from ras_core.safeguarding import harmless_saying  # noqa: E402
+from ras_core.domain.safeguarding import harmless_saying  # noqa: E402
 from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES  # noqa: E402
 
 MODEL = REPO / "models" / "assistant.tar.gz"
 INTENT = "disclosure"
-THRESHOLD = 0.4  # as bot/config.yml gives SafeguardingClassifier
+THRESHOLD = 0.4  # as bot/rasa/config.yml gives SafeguardingClassifier
 
 
 def node(agent: Agent, prefix: str) -> str:

@@ -36,7 +36,7 @@ step() {
 step "ruff" "$BIN/ruff" check .
 step "mypy" "$BIN/mypy"
 step "rasa data validate" "$BIN/rasa" data validate \
-  --domain bot/domain --data nlu_data --config bot/config.yml --fail-on-warnings
+  --domain bot/rasa/domain --data nlu_data --config bot/rasa/config.yml --fail-on-warnings
 step "pytest" "$BIN/python" -m pytest
 # Conversation tests: Rasa predicts each step of the stories in tests/conversations.
 # `rasa test core` does not call the action server: custom actions are only predicted, not run

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.context
-from actions.forms import ValidateAssessmentForm
+from actions.forms import ValidateAssessmentForm, ValidatePlanForm
 
 REPO = Path(__file__).resolve().parents[2]
 FORM_SLOTS = {"assessment_form": "saq_answer", "plan_form": "plan_answer"}
@@ -23,7 +23,7 @@ FORM_SLOTS = {"assessment_form": "saq_answer", "plan_form": "plan_answer"}
 def domain() -> dict[str, Any]:
     from rasa.shared.core.domain import Domain
 
-    return Domain.load(str(REPO / "bot" / "domain")).as_dict()
+    return Domain.load(str(REPO / "bot" / "rasa" / "domain")).as_dict()
 
 
 @pytest.fixture(autouse=True)
@@ -102,19 +102,8 @@ def plan_answer(
     message: dict[str, Any] | str, domain: dict[str, Any], sender: str = "test:7"
 ) -> tuple[list[dict[str, Any]], Any]:
     """One message inside the plan form, through its validation action."""
-    from actions.plan import ValidatePlanForm
-
-    messages, events = asyncio.run(
-        _run_async(ValidatePlanForm(), tracker(message, sender, active_loop="plan_form"), domain)
+    messages, events = run(
+        ValidatePlanForm(), tracker(message, sender, active_loop="plan_form"), domain
     )
     value = next((e["value"] for e in events if e.get("name") == "plan_answer"), "missing")
     return messages, value
-
-
-async def _run_async(
-    action: Action, track: Tracker, domain: dict[str, Any]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    dispatcher = CollectingDispatcher()
-    events = await action.run(dispatcher, track, domain)
-    await asyncio.sleep(0)  # let work handed to the executor start before the loop closes
-    return dispatcher.messages, events

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from actions.context import store
 from actions.forms import FINISHED, ActionAskSaqAnswer
-from actions.journey import ActionBegin, ActionFinishAssessment, ActionHumanHandoff, ActionPause
+from actions.journey import ActionAskForPerson, ActionBegin, ActionFinishAssessment, ActionPause
 from actions.render import MissingWords, render
-from ras_core.interview import Say
-from ras_core.money import format_money
-from ras_core.questionnaire import load_questionnaire
-from ras_core.scheme import load_scheme
-from ras_core.scoring import score
-from ras_core.storage import contact_requests
+from ras_core.conversation.say import Say
+from ras_core.domain.money import format_money
+from ras_core.domain.questionnaire import load_questionnaire
+from ras_core.domain.scheme import load_scheme
+from ras_core.domain.scoring import score
+from ras_core.store.schema import contact_requests
 from tests.actions.conftest import answer, run, tracker
 
 Domain = dict[str, Any]
@@ -135,8 +136,10 @@ def test_pause_says_answers_are_saved(domain: Domain) -> None:
 
 
 def test_asking_for_a_person_is_stored(domain: Domain) -> None:
-    run(ActionHumanHandoff(), tracker("/human_handoff"), domain)
-    assert store().count(contact_requests) == 1
+    run(ActionAskForPerson(), tracker("/ask_for_person"), domain)
+    with store().engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(contact_requests)).scalar_one()
+    assert count == 1
 
 
 def test_people_are_kept_apart_by_channel_and_id(domain: Domain) -> None:

@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
-from actions.context import casework, store
-from actions.forms import FINISHED
+from actions.context import store
+from actions.forms import FINISHED, ActionAskPlanAnswer
 from actions.journey import ActionBegin, ActionFinishAssessment
-from actions.plan import ActionAskPlanAnswer, ActionDeliverNews, ActionFinishPlan
-from ras_core.plan_rules import load_rules
-from ras_core.review import Role, State
+from actions.plan import ActionDeliverNews, ActionFinishPlan
+from ras_core.casework import Casework
+from ras_core.domain.plan_rules import load_rules
+from ras_core.domain.review import Role, State
+from ras_core.store.schema import teams
 from tests.actions.conftest import answer, plan_answer, run, tracker
 from tests.actions.test_actions import start, texts, titles
 from tests.support.mail import smtp_server
@@ -92,23 +94,21 @@ def test_a_whole_plan_is_drafted_read_back_and_sent(domain: Domain, monkeypatch)
     with smtp_server() as (mailbox, port):
         monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("SMTP_PORT", str(port))
-        intake = casework().intake_team()
-        with casework().engine.begin() as conn:
-            from ras_core.case_tables import teams
-
+        intake = store().accounts.intake_team()
+        with store().engine.begin() as conn:
             conn.execute(teams.update().values(email="intake@council.example"))
         sent = say(domain, "/affirm")
         [mail] = mailbox.wait_for(1)
 
-    case = casework().latest_case(store().person("test", "7").id)
+    case = store().cases.latest_for(store().people.person("test", "7").id)
     assert case is not None and case.state is State.SUBMITTED and case.team_id == intake.id
     assert f"Your reference is {case.reference}." in sent
     assert "within 10 working days" in sent
     assert mail.subject == f"Plan {case.reference} is ready for review"
 
-    stored = casework().plan(case.id)
+    stored = store().plans.get(case.id)
     assert stored is not None
-    draft = stored[0]
+    draft = stored.draft
     assert [item.category for item in draft.items] == ["personal_care", "carer_breaks"]
     assert draft.items[0].payee is not None and draft.items[0].payee.lives_with_person is False
     flags = {f.code for f in load_rules().check(draft.for_rules(10_000, ()))}
@@ -123,12 +123,12 @@ def test_the_coordinator_asks_for_a_change_and_the_person_revises(domain: Domain
         say(domain, text)
     assert "Here is your plan." in ask_plan(domain)
     say(domain, "/affirm")
-    work = casework()
-    person = store().person("test", "7")
-    case = work.latest_case(person.id)
+    work = Casework(store())
+    person = store().people.person("test", "7")
+    case = store().cases.latest_for(person.id)
     assert case is not None
-    work.add_team("Reviewers")
-    asha = work.add_coordinator("asha", "Asha", "Reviewers", "a long enough password")
+    store().accounts.add_team("Reviewers")
+    asha = store().accounts.add_coordinator("asha", "Asha", "Reviewers", "a long enough password")
     work.claim(case.id, asha)
     work.request_changes(case.id, asha, "Please add who helps at night.")
 
@@ -152,14 +152,14 @@ def test_the_coordinator_asks_for_a_change_and_the_person_revises(domain: Domain
     assert "In an emergency: My sister, and my neighbour at night" in readback
     resent = say(domain, "yes")
     assert f"Your reference is still {case.reference}." in resent
-    assert work.case(case.id).state is State.RESUBMITTED
-    assert [s.move for s in work.steps(case.id)] == [
+    assert store().cases.get(case.id).state is State.RESUBMITTED
+    assert [s.move for s in store().cases.steps(case.id)] == [
         "submit",
         "claim",
         "request_changes",
         "resubmit",
     ]
-    assert [s.role for s in work.steps(case.id)][-1] is Role.PERSON
+    assert [s.role for s in store().cases.steps(case.id)][-1] is Role.PERSON
 
 
 def test_coming_back_after_sending_says_where_the_plan_is(domain: Domain) -> None:
@@ -183,10 +183,10 @@ def test_amounts_in_hours_or_money(domain: Domain, said: str, yearly: int) -> No
     for text in ("Family", "Cook more", "B", "Help with cooking"):
         say(domain, text)
     say(domain, said)
-    case = casework().latest_case(store().person("test", "7").id)
+    case = store().cases.latest_for(store().people.person("test", "7").id)
     assert case is not None
-    stored = casework().plan(case.id)
-    assert stored is not None and stored[0].pending["yearly_cost"] == yearly
+    stored = store().plans.get(case.id)
+    assert stored is not None and stored.draft.pending["yearly_cost"] == yearly
 
 
 def test_go_back_explain_ask_for_a_person_and_take_support_out(domain: Domain) -> None:
@@ -198,11 +198,10 @@ def test_go_back_explain_ask_for_a_person_and_take_support_out(domain: Domain) -
     assert say(domain, "/go_back").startswith("This is the first part of your plan.")
     assert "people, places and things" in say(domain, "/explain")
     assert "What would you like to change" in say(domain, "My church and my friends")
-    asked = say(domain, "/human_handoff")
+    asked = say(domain, "/ask_for_person")
     assert "I have asked for a person" in asked
-    assert (
-        store().contact_requests(store().person("test", "7").id)[-1]["reason"] == "asked_for_person"
-    )
+    person = store().people.person("test", "7")
+    assert store().people.contact_requests(person.id)[-1].reason == "asked_for_person"
     answers = ["Go to church more", "C", "Lifts to church", "£20 a week", "A", "yes", "B",
                "Help with shopping", "2 hours", "A", "no", "A", "nobody", "my son"]  # fmt: skip
     for text in answers:
@@ -220,11 +219,11 @@ def test_after_an_agreed_plan_new_answers_start_a_new_plan(domain: Domain) -> No
     run(ActionBegin(), tracker("/start_plan"), domain)
     for text in ("Family", "Cook more", "no", "A", "nobody", "my son", "/affirm"):
         say(domain, text)
-    work = casework()
-    first = work.latest_case(store().person("test", "7").id)
+    work = Casework(store())
+    first = store().cases.latest_for(store().people.person("test", "7").id)
     assert first is not None
-    work.add_team("Reviewers")
-    asha = work.add_coordinator("asha", "Asha", "Reviewers", "a long enough password")
+    store().accounts.add_team("Reviewers")
+    asha = store().accounts.add_coordinator("asha", "Asha", "Reviewers", "a long enough password")
     work.claim(first.id, asha)
     work.agree(first.id, asha, 100, "Agreed at panel", indicative_yearly=0)
 
@@ -233,7 +232,7 @@ def test_after_an_agreed_plan_new_answers_start_a_new_plan(domain: Domain) -> No
     messages, _ = run(ActionBegin(), tracker("/start_plan"), domain)
     assert "make a plan for your support" in texts(messages)
     say(domain, "My garden")
-    second = work.latest_case(store().person("test", "7").id)
+    second = store().cases.latest_for(store().people.person("test", "7").id)
     assert second is not None and second.id != first.id and second.state is State.DRAFT
 
 

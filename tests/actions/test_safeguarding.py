@@ -10,13 +10,19 @@ from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 import actions.safeguarding
+import ras_core.notify
 from actions.context import store
 from actions.journey import ActionBegin
-from actions.safeguarding import ActionSafeguarding, urgent_reason
-from ras_core.casework import Case, Casework
-from ras_core.council import load_council
+from actions.safeguarding import ActionSafeguarding
+from ras_core.casework import Casework
+from ras_core.conversation.attention import urgent_reason
+from ras_core.domain.council import load_council
+from ras_core.store import Store
+from ras_core.store.cases import Case
+from ras_core.store.schema import contact_requests
 from tests.actions.conftest import answer, run, tracker
 
 Domain = dict[str, Any]
@@ -32,7 +38,7 @@ def titles(messages: list[dict[str, Any]]) -> list[str]:
 
 
 def disclosure(text: str, found: dict[str, str] | None = None) -> dict[str, Any]:
-    """latest_message as bot/nlu/safeguarding.py leaves it."""
+    """latest_message as bot/rasa/components/safeguarding.py leaves it."""
     message: dict[str, Any] = {
         "text": text,
         "intent": {"name": "disclosure", "confidence": 1.0},
@@ -53,20 +59,37 @@ def start_questions(domain: Domain, who: str = "/for_myself") -> None:
 
 def case_of(sender: str = SENDER) -> Case | None:
     channel, user_id = sender.split(":", 1)
-    return Casework(store().engine).latest_case(store().person(channel, user_id).id)
+    return store().cases.latest_for(store().people.person(channel, user_id).id)
+
+
+class Notifications:
+    """Stands in for ras_core.notify.notify_team, which notify_soon calls from a worker."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[Case, str]] = []
+        self._changed = threading.Condition()
+
+    def __call__(self, store: Store, case: Case, event: str) -> list[str]:
+        with self._changed:
+            self.sent.append((case, event))
+            self._changed.notify_all()
+        return []
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[tuple[Case, str]]:
+        with self._changed:
+            assert self._changed.wait_for(lambda: len(self.sent) >= count, timeout), self.sent
+            return list(self.sent)
 
 
 @pytest.fixture(autouse=True)
-def no_real_notifications(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Case, str]]:
-    sent: list[tuple[Case, str]] = []
-    monkeypatch.setattr(
-        actions.safeguarding, "notify_team", lambda work, case, event: sent.append((case, event))
-    )
-    return sent
+def no_real_notifications(monkeypatch: pytest.MonkeyPatch) -> Notifications:
+    notifications = Notifications()
+    monkeypatch.setattr(ras_core.notify, "notify_team", notifications)
+    return notifications
 
 
 def test_in_the_questions_it_gives_the_numbers_flags_the_case_and_stops(
-    domain: Domain, no_real_notifications: list[tuple[Case, str]]
+    domain: Domain, no_real_notifications: Notifications
 ) -> None:
     start_questions(domain)
     found = {"kind": "suicide", "words": "want to kill myself", "found_by": "list"}
@@ -83,7 +106,7 @@ def test_in_the_questions_it_gives_the_numbers_flags_the_case_and_stops(
     assert titles(messages) == ["Carry on with the questions", "Talk to a person"]
     assert [b["payload"] for m in messages for b in m.get("buttons") or []] == [
         "/resume",
-        "/human_handoff",
+        "/ask_for_person",
     ]
     assert {"event": "slot", "timestamp": None, "name": "saq_answer", "value": None} in events
 
@@ -91,24 +114,28 @@ def test_in_the_questions_it_gives_the_numbers_flags_the_case_and_stops(
     assert case is not None and case.urgent
     assert case.urgent_reason == "suicide: 'want to kill myself'"
     assert case.assessment_id is not None
-    person = store().person("test", "7")
-    requests = store().contact_requests(person.id)
-    assert [(r["reason"], r["words"]) for r in requests] == [
-        ("safeguarding", "I want to kill myself")
-    ]
-    assert requests[0]["assessment_id"] == case.assessment_id
-    assert [(c.id, event) for c, event in no_real_notifications] == [(case.id, "urgent")]
-    audit = [e.action for e in Casework(store().engine).audit_log(case.id)]
+    person = store().people.person("test", "7")
+    requests = store().people.contact_requests(person.id)
+    assert [(r.reason, r.words) for r in requests] == [("safeguarding", "I want to kill myself")]
+    with store().engine.connect() as conn:
+        asked_in = conn.execute(
+            select(contact_requests.c.assessment_id).where(
+                contact_requests.c.person_id == person.id
+            )
+        ).scalar_one()
+    assert asked_in == case.assessment_id
+    told = no_real_notifications.wait_for(1)
+    assert [(c.id, event) for c, event in told] == [(case.id, "urgent")]
+    audit = [e.action for e in store().audit.entries(case.id)]
     assert "flag_urgent" in audit
 
 
 def test_the_case_already_open_is_the_one_flagged(domain: Domain) -> None:
     start_questions(domain)
-    person = store().person("test", "7")
-    work = Casework(store().engine)
-    existing = work.open_case(person.id, None)
+    person = store().people.person("test", "7")
+    existing = Casework(store()).open_case(person.id, None)
     run(ActionSafeguarding(), tracker(disclosure("my son hits me")), domain)
-    flagged = work.latest_case(person.id)
+    flagged = store().cases.latest_for(person.id)
     assert flagged is not None and flagged.id == existing.id and flagged.urgent
     assert flagged.urgent_reason == "abuse: 'my son hits me'"  # found again from the words
 
@@ -152,12 +179,12 @@ def test_a_slow_notification_does_not_delay_the_reply(
     """SMTP may take 10 seconds: the team is told from a worker thread."""
     done = threading.Event()
 
-    def slow(work: Casework, case: Case, event: str) -> list[str]:
+    def slow(store: Store, case: Case, event: str) -> list[str]:
         time.sleep(1.5)
         done.set()
         return ["email"]
 
-    monkeypatch.setattr(actions.safeguarding, "notify_team", slow)
+    monkeypatch.setattr(ras_core.notify, "notify_team", slow)
 
     async def reply_time() -> float:
         started = time.monotonic()
@@ -166,20 +193,27 @@ def test_a_slow_notification_does_not_delay_the_reply(
         )
         return time.monotonic() - started
 
-    assert asyncio.run(reply_time()) < 1.0  # asyncio.run then waits for the worker
-    assert done.is_set()
+    assert asyncio.run(reply_time()) < 1.0
+    assert done.wait(timeout=10)  # the team is still told, from the worker
 
 
 def test_a_failing_notification_is_only_logged(
     domain: Domain, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(work: Casework, case: Case, event: str) -> list[str]:
+    def broken(store: Store, case: Case, event: str) -> list[str]:
         raise RuntimeError("no team")
 
-    monkeypatch.setattr(actions.safeguarding, "notify_team", broken)
+    monkeypatch.setattr(ras_core.notify, "notify_team", broken)
     messages, _ = run(ActionSafeguarding(), tracker(disclosure("i want to die")), domain)
     assert "999" in texts(messages)
+    # The worker logs the failure, then writes it to the audit log.
+    deadline = time.monotonic() + 10
+    while not any(e.action == "notify_failed" for e in store().audit.entries()):
+        assert time.monotonic() < deadline, "the failure was not written to the audit log"
+        time.sleep(0.05)
     assert "Could not notify the team" in caplog.text
+    failed = [e for e in store().audit.entries() if e.action == "notify_failed"]
+    assert [e.detail for e in failed] == ["urgent: RuntimeError"]
 
 
 def test_the_numbers_are_given_even_if_the_database_fails(
@@ -188,7 +222,7 @@ def test_the_numbers_are_given_even_if_the_database_fails(
     def broken(*args: Any) -> Case:
         raise OSError("disk full")
 
-    monkeypatch.setattr(actions.safeguarding, "flag_case", broken)
+    monkeypatch.setattr(actions.safeguarding, "raise_concern", broken)
     messages, _ = run(ActionSafeguarding(), tracker(disclosure("i want to die")), domain)
     assert "999" in texts(messages) and "116 123" in texts(messages)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.servers import Servers, ServerSettings
-from ras_core.db import open_store
+from bot.launcher.servers import Servers, ServerSettings
+from ras_core.store import open_store
 from tests.support.mail import Mailbox, smtp_server
 
 REPO = Path(__file__).resolve().parents[2]

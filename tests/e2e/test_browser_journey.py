@@ -18,10 +18,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from bot.servers import Servers
-from ras_core.casework import Casework
-from ras_core.db import open_store
-from ras_core.review import State
+from bot.launcher.servers import Servers
+from ras_core.domain.review import State
+from ras_core.store import open_store
 from tests.e2e.test_rest_journey import Person
 from tests.support.browser import browser, browser_page  # noqa: F401  (fixtures)
 from tests.support.dashboard_server import serve
@@ -35,11 +34,11 @@ TEAM_EMAIL = "adults-north@council.example"
 @pytest.fixture(scope="module")
 def dashboard(database: str) -> Iterator[str]:
     store = open_store(database)
-    work = Casework(store.engine)
-    work.add_team("Adults North", email=TEAM_EMAIL, takes_new_cases=True)
-    work.add_team("Adults South", email="adults-south@council.example")
-    work.add_coordinator("asha", "Asha Patel", "Adults North", PASSWORD)
-    work.add_coordinator("ben", "Ben Okafor", "Adults South", PASSWORD)
+    accounts = store.accounts
+    accounts.add_team("Adults North", email=TEAM_EMAIL, takes_new_cases=True)
+    accounts.add_team("Adults South", email="adults-south@council.example")
+    accounts.add_coordinator("asha", "Asha Patel", "Adults North", PASSWORD)
+    accounts.add_coordinator("ben", "Ben Okafor", "Adults South", PASSWORD)
     with serve(store) as url:
         yield url
 
@@ -95,9 +94,12 @@ def test_a_plan_goes_to_a_coordinator_and_back_until_it_is_agreed(
     # 1. The person answers the questions and sends a plan; the team is emailed.
     answer_the_questions(jo)
     reference = draft_and_send_the_plan(jo)
-    work = Casework(open_store(database).engine)
+    store = open_store(database)
+    cases = store.cases
     case = next(
-        c for c in work.queue(work.team_named("Adults North").id) if c.reference == reference
+        c
+        for c in cases.queue(store.accounts.team_named("Adults North").id)
+        if c.reference == reference
     )
     [email] = [m for m in mail.wait_for(len(mail.received) + 1) if reference in m.subject]
     assert email.recipients == (TEAM_EMAIL,)
@@ -115,7 +117,7 @@ def test_a_plan_goes_to_a_coordinator_and_back_until_it_is_agreed(
         "Please tell us who can help if Kim is away."
     )
     page.get_by_role("button", name="Ask for changes").click()
-    assert work.case(case.id).state is State.CHANGES_REQUESTED
+    assert cases.get(case.id).state is State.CHANGES_REQUESTED
 
     # Another team's coordinator cannot see the case or act on it.
     other = page.context.browser.new_context()  # type: ignore[union-attr]
@@ -138,7 +140,7 @@ def test_a_plan_goes_to_a_coordinator_and_back_until_it_is_agreed(
     readback = jo.says("My neighbour Pat has a key and will come")
     assert "In an emergency: My neighbour Pat has a key and will come" in readback
     assert f"Your reference is still {reference}." in jo.taps("Send it")
-    assert work.case(case.id).state is State.RESUBMITTED
+    assert cases.get(case.id).state is State.RESUBMITTED
     resent = [m for m in mail.wait_for(len(mail.received) + 1) if "sent again" in m.subject]
     assert resent and reference in resent[-1].subject
 
@@ -147,7 +149,7 @@ def test_a_plan_goes_to_a_coordinator_and_back_until_it_is_agreed(
     expect(page.get_by_text("My neighbour Pat has a key and will come").first).to_be_visible()
     page.get_by_role("button", name="Claim this case").click()
     page.get_by_role("button", name="Agree the plan").click()
-    agreed = work.case(case.id)
+    agreed = cases.get(case.id)
     assert agreed.state is State.AGREED and agreed.final_yearly_pounds is not None
 
     # 5. The person hears that it is agreed, with the budget.
@@ -155,10 +157,10 @@ def test_a_plan_goes_to_a_coordinator_and_back_until_it_is_agreed(
     assert f"Good news. Your plan {reference} is agreed." in news
     assert f"£{agreed.final_yearly_pounds:,} a year" in news
 
-    moves = [(s.move, s.by) for s in work.steps(case.id)]
+    moves = [(s.move, s.by) for s in cases.steps(case.id)]
     assert moves == [
         ("submit", "rest:journey-jo"), ("claim", "asha"), ("request_changes", "asha"),
         ("resubmit", "rest:journey-jo"), ("claim", "asha"), ("agree", "asha"),
     ]  # fmt: skip
-    audit = [(e.actor, e.action) for e in work.audit_log(case.id)]
+    audit = [(e.actor, e.action) for e in store.audit.entries(case.id)]
     assert ("asha", "request_changes") in audit and ("asha", "agree") in audit

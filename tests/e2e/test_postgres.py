@@ -13,9 +13,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
-from bot.servers import Servers, ServerSettings
-from ras_core.db import open_store
-from ras_core.storage import metadata, people
+from bot.launcher.servers import Servers, ServerSettings
+from ras_core.store import open_store
+from ras_core.store.schema import metadata, people
 from tests.e2e.conftest import MODEL, REPO, free_port
 from tests.support import postgres
 
@@ -37,9 +37,9 @@ def test_migrations_build_our_tables_on_postgresql(database: str) -> None:
         assert conn.execute(text("select version()")).scalar_one().startswith("PostgreSQL")
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     assert [d for d in differences if d[0] != "remove_table"] == []
-    sam = store.person("rest", "pg-sam")
-    store.set_voice_preferences(sam.id, reads_aloud=True)
-    assert store.voice_preferences(sam.id).reads_aloud is True
+    sam = store.people.person("rest", "pg-sam")
+    store.people.set_voice_preferences(sam.id, reads_aloud=True)
+    assert store.people.voice_preferences(sam.id).reads_aloud is True
 
 
 def test_rasa_keeps_the_conversation_in_the_same_postgresql(database: str, tmp_path: Path) -> None:

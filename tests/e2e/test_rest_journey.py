@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, select
 
-from bot.servers import Servers
-from ras_core.db import open_store
-from ras_core.money import format_money
-from ras_core.questionnaire import load_questionnaire
-from ras_core.scheme import load_scheme
-from ras_core.scoring import score
-from ras_core.storage import Store, answers, assessments, people
+from bot.launcher.servers import Servers
+from ras_core.domain.money import format_money
+from ras_core.domain.questionnaire import load_questionnaire
+from ras_core.domain.scheme import load_scheme
+from ras_core.domain.scoring import score
+from ras_core.store import open_store
+from ras_core.store.schema import answers, assessments, people
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +93,7 @@ def test_whole_assessment_over_rest_survives_a_crash(servers: Servers, database:
     assert f"about {format_money(expected.weekly)} a week" in reply
     assert "coordinator" in reply
 
-    store = Store(open_store(database).engine)
+    store = open_store(database)
     with store.engine.connect() as conn:
         person = conn.execute(select(people).where(people.c.channel_user_id == "e2e-sam")).one()
         assessment = conn.execute(
@@ -109,7 +109,7 @@ def test_whole_assessment_over_rest_survives_a_crash(servers: Servers, database:
     assert stored[areas[3].id].how == "words" and stored[areas[3].id].confirmed
     assert "someone with me" in stored[areas[3].id].own_words
     assert stored[areas[4].id].not_sure
-    budget = store.budget(assessment.id)
+    budget = store.assessments.budget(assessment.id)
     assert budget is not None
     assert (budget.yearly_pounds, budget.weekly_pounds) == (
         int(expected.yearly),

@@ -16,11 +16,10 @@ from typing import Any
 
 import pytest
 
-from bot.servers import Servers
-from ras_core.casework import Case, Casework
-from ras_core.council import load_council
-from ras_core.db import open_store
-from ras_core.storage import Store
+from bot.launcher.servers import Servers
+from ras_core.domain.council import load_council
+from ras_core.store import Store, open_store
+from ras_core.store.cases import Case
 from tests.e2e.test_rest_journey import Person
 from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES
 
@@ -37,8 +36,8 @@ def store(database: str) -> Iterator[Store]:
 
 
 def case_of(store: Store, sender: str) -> Case | None:
-    person = store.person("rest", sender.removeprefix("rest:"))
-    return Casework(store.engine).latest_case(person.id)
+    person = store.people.person("rest", sender.removeprefix("rest:"))
+    return store.cases.latest_for(person.id)
 
 
 def at_question_2(servers: Servers, sender: str) -> Person:

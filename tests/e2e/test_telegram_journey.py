@@ -9,7 +9,6 @@ voice notes the bot sends back must be OGG/Opus that decodes; the budget must be
 from __future__ import annotations
 
 import io
-import os
 import signal
 import socket
 import subprocess
@@ -23,15 +22,15 @@ import pytest
 import soundfile
 from sqlalchemy import select
 
-from bot.servers import Servers
+from bot.launcher.servers import Servers
+from ras_core import settings as project_settings
 from ras_core.casework import Casework
-from ras_core.db import open_store
-from ras_core.money import format_money
-from ras_core.questionnaire import load_questionnaire
-from ras_core.review import Role
-from ras_core.scheme import load_scheme
-from ras_core.scoring import score
-from ras_core.storage import answers, assessments, people
+from ras_core.domain.money import format_money
+from ras_core.domain.questionnaire import load_questionnaire
+from ras_core.domain.scheme import load_scheme
+from ras_core.domain.scoring import score
+from ras_core.store import open_store
+from ras_core.store.schema import answers, assessments, people
 from tests.e2e.conftest import REPO, free_port
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.telegram_records import BotMessage
@@ -52,7 +51,7 @@ class FrontEnd:
 def front_end_env(
     api: FakeBotAPI, servers: Servers, database: str, tmp: Path, **extra: str
 ) -> dict[str, str]:
-    env = dict(os.environ)
+    env = project_settings.environment()
     env.pop("TELEGRAM_WEBHOOK_URL", None)
     env.update(
         {
@@ -120,7 +119,7 @@ def decodes_as_opus(note: bytes) -> float:
     assert note[:4] == b"OggS" and b"OpusHead" in note[:100]
     data, rate = soundfile.read(io.BytesIO(note))
     assert rate in (8000, 12000, 16000, 24000, 48000) and len(data) > 0
-    return len(data) / rate
+    return float(len(data) / rate)
 
 
 def wait_for_port(port: int, timeout: float = SLOW) -> None:
@@ -247,12 +246,13 @@ def test_a_coordinators_reply_reaches_the_person_without_them_writing(
 
     # A plan Pat sent earlier; a coordinator asks for a change in the dashboard.
     store = open_store(database)
-    work = Casework(store.engine)
-    person = store.person("telegram", str(pat.id))
+    work = Casework(store)
+    person = store.people.person("telegram", str(pat.id))
     case = work.open_case(person.id, None)
-    work.move(case.id, "submit", by=f"telegram:{pat.id}", role=Role.PERSON)
-    coordinator = work.add_coordinator(
-        f"duty{pat.id}", "Duty coordinator", work.intake_team().name, "a long enough password"
+    work.submit(case.id, person)
+    intake = store.accounts.intake_team().name
+    coordinator = store.accounts.add_coordinator(
+        f"duty{pat.id}", "Duty coordinator", intake, "a long enough password"
     )
     work.claim(case.id, coordinator)
     work.request_changes(case.id, coordinator, "Please add who helps at night.")
@@ -261,7 +261,7 @@ def test_a_coordinators_reply_reaches_the_person_without_them_writing(
     assert f"News about your plan {case.reference}." in (news.text or "")
     assert "Please add who helps at night." in (news.text or "")
     assert news.button_texts == ["Change my plan", "Talk to a person"]
-    assert work.undelivered(person.id) == []
+    assert store.outbox.undelivered(person.id) == []
     # The questions carry on where they were: the consent question is asked again.
     assert "Do you want to go on?" in (pat.wait_for_text("Do you want to go on?", SLOW).text or "")
 

@@ -35,9 +35,10 @@ def postgres_server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
-    run = lambda *args: subprocess.run(  # noqa: E731
-        [*as_user, *args], check=True, capture_output=True, text=True
-    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*as_user, *args], check=True, capture_output=True, text=True)
+
     run("initdb", "-D", str(data), "-A", "trust", "-U", "tester", "--no-sync")
     options = f"-p {port} -c listen_addresses=127.0.0.1 -k {folder} -c fsync=off"
     run("pg_ctl", "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start")

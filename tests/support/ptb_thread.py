@@ -28,7 +28,7 @@ class ApplicationThread:
 
     def __init__(
         self,
-        application: Application,
+        application: Application[Any, Any, Any, Any, Any, Any],
         *,
         webhook: dict[str, Any] | None = None,
         polling: dict[str, Any] | None = None,
