@@ -5,14 +5,15 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from typing import Any, ClassVar, Protocol
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.base import Speaker, ThinAction
 from actions.context import interview, latest_turn, planning, store
 from actions.render import utter
 from ras_core.conversation.say import Outcome, Say
@@ -69,23 +70,17 @@ class ConversationForm(FormValidationAction):
         return {self.SLOT: FINISHED if outcome.finished else None}
 
 
-class AskNext(Action, ABC):
+class AskNext(ThinAction):
     """Asks whatever comes next in a form, worked out from the database."""
 
-    SLOT: ClassVar[str]
-
-    @staticmethod
-    @abstractmethod
-    def conversation(tracker: Tracker) -> Conversation: ...
+    FOR: ClassVar[type[ConversationForm]]
 
     def name(self) -> str:
-        return f"action_ask_{self.SLOT}"
+        return f"action_ask_{self.FOR.SLOT}"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        current = self.conversation(tracker)
-        utter(dispatcher, domain, current.prompt(), current.who)
+    def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
+        current = self.FOR.conversation(tracker)
+        speaker.say(current.prompt(), current.who)
         return []
 
 
@@ -94,16 +89,14 @@ class ValidateAssessmentForm(ConversationForm):
     conversation = staticmethod(interview)
 
 
-class ActionAskSaqAnswer(AskNext):
-    SLOT = "saq_answer"
-    conversation = staticmethod(interview)
-
-
 class ValidatePlanForm(ConversationForm):
     FORM, SLOT = "plan_form", "plan_answer"
     conversation = staticmethod(planning)
 
 
+class ActionAskSaqAnswer(AskNext):
+    FOR = ValidateAssessmentForm
+
+
 class ActionAskPlanAnswer(AskNext):
-    SLOT = "plan_answer"
-    conversation = staticmethod(planning)
+    FOR = ValidatePlanForm

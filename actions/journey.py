@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
+from actions.base import Speaker, ThinAction
 from actions.context import interview, latest_turn, planning, store
 from actions.plan import news_for
-from actions.render import utter
 from ras_core.conversation.attention import ask_for_person
 from ras_core.conversation.say import Say
 from ras_core.domain.progress import Journey
@@ -17,17 +15,14 @@ from ras_core.domain.progress import Journey
 START_INTENTS = {"start_assessment", "start_again"}
 
 
-class ActionBegin(Action):
+class ActionBegin(ThinAction):
     """Greets the person and decides whether there are questions to ask."""
 
-    def name(self) -> str:
-        return "action_begin"
+    NAME = "action_begin"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
         current = interview(tracker)
-        utter(dispatcher, domain, news_for(current.person.id), current.who)
+        speaker.say(news_for(current.person.id), current.who)
         fresh = latest_turn(tracker).intent in START_INTENTS
         journey, says = current.begin(fresh=fresh)
         if journey is Journey.DONE and not fresh:
@@ -35,50 +30,41 @@ class ActionBegin(Action):
             plan_journey, plan_says = planning(tracker).begin()
             if plan_journey is Journey.PLAN or plan_says:
                 journey, says = plan_journey, [*says[:1], *plan_says]
-        utter(dispatcher, domain, says, current.who)
+        speaker.say(says, current.who)
         return [SlotSet("journey", journey.value)]
 
 
-class ActionFinishAssessment(Action):
+class ActionFinishAssessment(ThinAction):
     """After the form: the early budget, or a kind goodbye if the person chose not to go on."""
 
-    def name(self) -> str:
-        return "action_finish_assessment"
+    NAME = "action_finish_assessment"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
         current = interview(tracker)
         says = current.budget_says() if current.person.consented else [Say("declined")]
         if current.finished is not None:
             says.append(Say("plan_offer"))
-        utter(dispatcher, domain, says, current.who)
+        speaker.say(says, current.who)
         return [SlotSet("saq_answer", None), SlotSet("journey", Journey.DONE.value)]
 
 
-class ActionPause(Action):
-    def name(self) -> str:
-        return "action_pause"
+class ActionPause(ThinAction):
+    NAME = "action_pause"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
         # Everything is already in the database; pausing only closes the form.
-        utter(dispatcher, domain, [Say("paused")], interview(tracker).who)
+        speaker.say([Say("paused")], interview(tracker).who)
         return [SlotSet("saq_answer", None)]
 
 
-class ActionAskForPerson(Action):
+class ActionAskForPerson(ThinAction):
     """The person asked for a person: it goes on their case, and their team is told."""
 
-    def name(self) -> str:
-        return "action_ask_for_person"
+    NAME = "action_ask_for_person"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
         current = interview(tracker)
         assessment_id = current.assessment.id if current.assessment else None
         ask_for_person(store(), current.person, assessment_id, latest_turn(tracker).text)
-        utter(dispatcher, domain, [Say("asked_for_person")], current.who)
+        speaker.say([Say("asked_for_person")], current.who)
         return []

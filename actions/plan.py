@@ -2,49 +2,41 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
+from actions.base import Speaker, ThinAction
 from actions.context import planning, store
-from actions.render import utter
 from ras_core import deployment
 from ras_core.conversation.say import Say
 from ras_core.domain.progress import Journey
 from ras_core.domain.review import State
 
 
-class ActionFinishPlan(Action):
+class ActionFinishPlan(ThinAction):
     """After the form: the reference, and what happens next and by when."""
 
-    def name(self) -> str:
-        return "action_finish_plan"
+    NAME = "action_finish_plan"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
         current = planning(tracker)
         case = current.case
         if case is not None and case.state in (State.SUBMITTED, State.RESUBMITTED):
             key = "plan_sent" if case.state is State.SUBMITTED else "plan_resent"
             days = deployment.council().reply_working_days
             says = [Say(key, {"reference": case.reference, "days": days})]
-            utter(dispatcher, domain, says, current.who)
+            speaker.say(says, current.who)
         return [SlotSet("plan_answer", None), SlotSet("journey", Journey.DONE.value)]
 
 
-class ActionDeliverNews(Action):
+class ActionDeliverNews(ThinAction):
     """Says a coordinator's reply, when a front end triggers EXTERNAL_review_news."""
 
-    def name(self) -> str:
-        return "action_deliver_news"
+    NAME = "action_deliver_news"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
         current = planning(tracker)
-        utter(dispatcher, domain, news_for(current.person.id), current.who)
+        speaker.say(news_for(current.person.id), current.who)
         return []
 
 

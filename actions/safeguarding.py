@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
+from actions.base import Speaker, ThinAction
 from actions.context import interview, latest_turn, store
-from actions.render import utter
 from ras_core import deployment
 from ras_core.conversation.attention import raise_concern, urgent_reason
 from ras_core.conversation.say import Say
@@ -23,13 +21,10 @@ from ras_core.conversation.say import Say
 log = logging.getLogger(__name__)
 
 
-class ActionSafeguarding(Action):
-    def name(self) -> str:
-        return "action_safeguarding"
+class ActionSafeguarding(ThinAction):
+    NAME = "action_safeguarding"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
         text = latest_turn(tracker).text
         found = (tracker.latest_message or {}).get("safeguarding") or {}
         who, in_questions = "self", False
@@ -44,5 +39,5 @@ class ActionSafeguarding(Action):
         phone = deployment.council().safeguarding_phone
         closing = "safeguarding_questions_stopped" if in_questions else "safeguarding_no_questions"
         says = [Say("safeguarding", {"safeguarding_phone": phone}), Say(closing)]
-        utter(dispatcher, domain, says, who)
+        speaker.say(says, who)
         return [SlotSet("saq_answer", None)]

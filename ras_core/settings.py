@@ -117,6 +117,20 @@ def from_mapping(env: Mapping[str, str]) -> Settings:
     return _parse(tuple(sorted((k, v) for k, v in env.items() if k in _KNOWN)))
 
 
+# Set for every Rasa process: no telemetry, quieter TensorFlow and SQLAlchemy start-up.
+RASA_QUIET = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+}
+
+
+def quiet_rasa() -> None:
+    """Give this process RASA_QUIET's values where unset; call before importing Rasa."""
+    for name, value in RASA_QUIET.items():
+        os.environ.setdefault(name, value)
+
+
 def environment(**extra: str) -> dict[str, str]:
     """A copy of this process's environment, for a child process, with `extra` added."""
     env = dict(os.environ)

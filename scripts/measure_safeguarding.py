@@ -14,15 +14,15 @@ Usage (after training): PYTHONPATH=. .venv/bin/python scripts/measure_safeguardi
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+from ras_core import settings  # noqa: E402
+
+settings.quiet_rasa()
 
 from rasa.core.agent import Agent  # noqa: E402
 from rasa.core.channels.channel import UserMessage  # noqa: E402

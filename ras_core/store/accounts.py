@@ -15,11 +15,11 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from ras_core.store import audit
 from ras_core.store.engine import aware, now
+from ras_core.store.repository import Repository
 from ras_core.store.schema import coordinator_sessions, coordinators, teams
 
 MAX_FAILED_SIGN_INS = 5
@@ -63,10 +63,7 @@ class SignIn:
     locked: bool = False  # too many wrong passwords: try again later
 
 
-class Accounts:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class Accounts(Repository):
     # Teams
     def add_team(
         self,
@@ -101,18 +98,16 @@ class Accounts:
         return self._team(teams.c.id == team_id, f"There is no team number {team_id}.")
 
     def _team(self, where: Any, missing: str) -> Team:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(teams).where(where)).first()
+        row = self.first(select(teams).where(where))
         if row is None:
             raise NotFound(missing)
         return Team(row.id, row.name, row.email, row.telegram_chat_id, bool(row.takes_new_cases))
 
     def intake_team(self) -> Team:
         """The team that takes new cases; made on first need, so no case is ever lost."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(teams.c.name).where(teams.c.takes_new_cases.is_(True)).order_by(teams.c.id)
-            ).first()
+        row = self.first(
+            select(teams.c.name).where(teams.c.takes_new_cases.is_(True)).order_by(teams.c.id)
+        )
         if row is not None:
             return self.team_named(row.name)
         return self.add_team("Intake", takes_new_cases=True)
@@ -141,10 +136,7 @@ class Accounts:
         return found
 
     def coordinator(self, username: str) -> Coordinator | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(coordinators).where(coordinators.c.username == username)
-            ).first()
+        row = self.first(select(coordinators).where(coordinators.c.username == username))
         return _coordinator(row) if row is not None else None
 
     def sign_in(self, username: str, password: str, at: datetime | None = None) -> SignIn:
@@ -204,12 +196,11 @@ class Accounts:
     def session(self, token: str) -> Session | None:
         if not token:
             return None
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(coordinator_sessions, coordinators)
-                .join(coordinators, coordinators.c.id == coordinator_sessions.c.coordinator_id)
-                .where(coordinator_sessions.c.token_hash == _token_hash(token))
-            ).first()
+        row = self.first(
+            select(coordinator_sessions, coordinators)
+            .join(coordinators, coordinators.c.id == coordinator_sessions.c.coordinator_id)
+            .where(coordinator_sessions.c.token_hash == _token_hash(token))
+        )
         expires = aware(row.expires_at) if row is not None else None
         if row is None or expires is None or expires <= now():
             return None

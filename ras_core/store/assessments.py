@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 
 from ras_core.domain.progress import AssessmentStatus, InterviewStage
 from ras_core.store.engine import now
+from ras_core.store.repository import Repository
 from ras_core.store.schema import answers, assessments, budgets
 
 
@@ -57,10 +57,7 @@ PLACE_FIELDS = frozenset(
 )
 
 
-class Assessments:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class Assessments(Repository):
     def start(
         self, person_id: int, questionnaire_id: str, version: str, answering_for: str
     ) -> Assessment:
@@ -91,8 +88,7 @@ class Assessments:
         return self.get(new_id)
 
     def find(self, assessment_id: int) -> Assessment | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(assessments).where(assessments.c.id == assessment_id)).first()
+        row = self.first(select(assessments).where(assessments.c.id == assessment_id))
         return _assessment(row) if row is not None else None
 
     def get(self, assessment_id: int) -> Assessment:
@@ -103,16 +99,15 @@ class Assessments:
 
     def latest(self, person_id: int) -> Assessment | None:
         """The person's most recent assessment that was not abandoned."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(assessments)
-                .where(
-                    assessments.c.person_id == person_id,
-                    assessments.c.status != AssessmentStatus.ABANDONED.value,
-                )
-                .order_by(assessments.c.id.desc())
-                .limit(1)
-            ).first()
+        row = self.first(
+            select(assessments)
+            .where(
+                assessments.c.person_id == person_id,
+                assessments.c.status != AssessmentStatus.ABANDONED.value,
+            )
+            .order_by(assessments.c.id.desc())
+            .limit(1)
+        )
         return _assessment(row) if row is not None else None
 
     def set_place(self, assessment_id: int, **changes: Any) -> Assessment:
@@ -162,10 +157,7 @@ class Assessments:
                 conn.execute(answers.update().where(answers.c.id == existing.id).values(**values))
 
     def answers(self, assessment_id: int) -> dict[str, StoredAnswer]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(answers).where(answers.c.assessment_id == assessment_id)
-            ).all()
+        rows = self.rows(select(answers).where(answers.c.assessment_id == assessment_id))
         return {
             row.area_id: StoredAnswer(
                 row.area_id, row.letter, row.not_sure, row.own_words, row.how, row.confirmed
@@ -199,10 +191,7 @@ class Assessments:
             )
 
     def budget(self, assessment_id: int) -> StoredBudget | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(budgets).where(budgets.c.assessment_id == assessment_id)
-            ).first()
+        row = self.first(select(budgets).where(budgets.c.assessment_id == assessment_id))
         if row is None:
             return None
         return StoredBudget(

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from ras_core.store.engine import aware, now
+from ras_core.store.repository import Repository
 from ras_core.store.schema import audit_log
 
 
@@ -33,10 +34,7 @@ def record(conn: Connection, actor: str, action: str, case_id: int | None, detai
     )
 
 
-class Audit:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class Audit(Repository):
     def add(self, actor: str, action: str, case_id: int | None = None, detail: str = "") -> None:
         with self.engine.begin() as conn:
             record(conn, actor, action, case_id, detail)
@@ -45,8 +43,7 @@ class Audit:
         query = select(audit_log).order_by(audit_log.c.id)
         if case_id is not None:
             query = query.where(audit_log.c.case_id == case_id)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+        rows = self.rows(query)
         return [
             AuditEntry(aware(r.at) or now(), r.actor, r.action, r.case_id, r.detail) for r in rows
         ]

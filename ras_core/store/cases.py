@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from ras_core.domain.review import IllegalMove, Role, State, Step
 from ras_core.store.accounts import NotFound
 from ras_core.store.engine import aware, now
+from ras_core.store.repository import Repository
 from ras_core.store.schema import case_steps, cases, contact_requests
 
 REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read aloud
@@ -40,13 +41,9 @@ class Case:
     submitted_at: datetime | None
 
 
-class Cases:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class Cases(Repository):
     def get(self, case_id: int) -> Case:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
+        row = self.first(select(cases).where(cases.c.id == case_id))
         if row is None:
             raise NotFound(f"There is no case number {case_id}.")
         return _case(row)
@@ -59,13 +56,9 @@ class Cases:
         return found
 
     def latest_for(self, person_id: int) -> Case | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(cases)
-                .where(cases.c.person_id == person_id)
-                .order_by(cases.c.id.desc())
-                .limit(1)
-            ).first()
+        row = self.first(
+            select(cases).where(cases.c.person_id == person_id).order_by(cases.c.id.desc()).limit(1)
+        )
         return _case(row) if row is not None else None
 
     def queue(self, team_id: int, states: list[State] | None = None) -> list[Case]:
@@ -87,10 +80,9 @@ class Cases:
             return [_case(row) for row in conn.execute(query).all()]
 
     def steps(self, case_id: int) -> list[Step]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(case_steps).where(case_steps.c.case_id == case_id).order_by(case_steps.c.id)
-            ).all()
+        rows = self.rows(
+            select(case_steps).where(case_steps.c.case_id == case_id).order_by(case_steps.c.id)
+        )
         return [
             Step(
                 r.move,

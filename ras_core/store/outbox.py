@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from ras_core.store.engine import now
+from ras_core.store.repository import Repository
 from ras_core.store.schema import outbox, people
 
 
@@ -39,16 +40,12 @@ def add(conn: Connection, person_id: int, case_id: int | None, key: str, **param
     )
 
 
-class Outbox:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class Outbox(Repository):
     def undelivered(self, person_id: int | None = None) -> list[PersonMessage]:
         query = select(outbox).where(outbox.c.delivered_at.is_(None)).order_by(outbox.c.id)
         if person_id is not None:
             query = query.where(outbox.c.person_id == person_id)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+        rows = self.rows(query)
         return [
             PersonMessage(r.id, r.person_id, r.case_id, r.key, json.loads(r.params_json))
             for r in rows

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from ras_core.store.engine import aware, now
+from ras_core.store.repository import Repository
 from ras_core.store.schema import contact_requests, people
 
 
@@ -42,10 +43,7 @@ class ContactRequest:
     at: datetime
 
 
-class People:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class People(Repository):
     def person(self, channel: str, channel_user_id: str) -> Person:
         """Find the person, adding them the first time they write."""
         with self.engine.begin() as conn:
@@ -67,8 +65,7 @@ class People:
         return _person(row) if row is not None else None
 
     def by_id(self, person_id: int) -> Person:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(people).where(people.c.id == person_id)).one()
+        row = self.one(select(people).where(people.c.id == person_id))
         return _person(row)
 
     def record_consent(self, person_id: int) -> None:
@@ -77,10 +74,9 @@ class People:
 
     # Voice: whether replies are read aloud, and slowly
     def voice_preferences(self, person_id: int) -> VoicePreferences:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(people.c.reads_aloud, people.c.slow_speech).where(people.c.id == person_id)
-            ).one()
+        row = self.one(
+            select(people.c.reads_aloud, people.c.slow_speech).where(people.c.id == person_id)
+        )
         return VoicePreferences(row.reads_aloud, bool(row.slow_speech))
 
     def set_voice_preferences(
@@ -99,12 +95,11 @@ class People:
 
     # Asking to talk to someone (or a safeguarding concern), in the person's own words
     def contact_requests(self, person_id: int) -> list[ContactRequest]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(contact_requests)
-                .where(contact_requests.c.person_id == person_id)
-                .order_by(contact_requests.c.id)
-            ).all()
+        rows = self.rows(
+            select(contact_requests)
+            .where(contact_requests.c.person_id == person_id)
+            .order_by(contact_requests.c.id)
+        )
         return [ContactRequest(r.reason, r.words, aware(r.created_at) or now()) for r in rows]
 
 

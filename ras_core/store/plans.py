@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 
 from ras_core.domain.progress import PlanStage
 from ras_core.domain.support_plan import PlanDraft
 from ras_core.store import audit
 from ras_core.store.engine import aware, now
+from ras_core.store.repository import Repository
 from ras_core.store.schema import case_notes, coordinators, plans
 
 
@@ -29,13 +29,9 @@ class Note:
     at: datetime
 
 
-class Plans:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class Plans(Repository):
     def get(self, case_id: int) -> StoredPlan | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(plans).where(plans.c.case_id == case_id)).first()
+        row = self.first(select(plans).where(plans.c.case_id == case_id))
         if row is None:
             return None
         previous = PlanStage(row.previous_stage) if row.previous_stage else None
@@ -58,10 +54,7 @@ class Plans:
                 conn.execute(plans.update().where(plans.c.case_id == case_id).values(**values))
 
 
-class Notes:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class Notes(Repository):
     def add(self, case_id: int, coordinator_id: int, username: str, text: str) -> None:
         if not text.strip():
             raise ValueError("A note needs some words.")
@@ -74,11 +67,10 @@ class Notes:
             audit.record(conn, username, "add_note", case_id, text.strip())
 
     def for_case(self, case_id: int) -> list[Note]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(case_notes.c.text, case_notes.c.at, coordinators.c.display_name)
-                .join(coordinators, coordinators.c.id == case_notes.c.coordinator_id)
-                .where(case_notes.c.case_id == case_id)
-                .order_by(case_notes.c.id)
-            ).all()
+        rows = self.rows(
+            select(case_notes.c.text, case_notes.c.at, coordinators.c.display_name)
+            .join(coordinators, coordinators.c.id == case_notes.c.coordinator_id)
+            .where(case_notes.c.case_id == case_id)
+            .order_by(case_notes.c.id)
+        )
         return [Note(r.display_name, r.text, aware(r.at) or now()) for r in rows]

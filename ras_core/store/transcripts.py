@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, inspect, select, text
-from sqlalchemy.engine import Engine
 
+from ras_core.store.repository import Repository
 from ras_core.store.schema import people
 
 
@@ -27,10 +27,7 @@ def sender_ids(channel: str, channel_user_id: str) -> list[str]:
     return [f"{channel}:{channel_user_id}", channel_user_id]
 
 
-class Transcripts:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
+class Transcripts(Repository):
     def lines(self, person_id: int) -> list[Line] | None:
         """What the person and the assistant said, oldest first; None when nothing is stored."""
         with self.engine.connect() as conn:
