@@ -27,13 +27,6 @@ from ras_core.store.engine import rasa_tracker_store_env
 
 LOG_TAIL_LINES = 40
 
-# Set for every Rasa process: no telemetry, quieter TensorFlow and SQLAlchemy start-up.
-RASA_ENV = {
-    "RASA_TELEMETRY_ENABLED": "false",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-}
-
 
 class ServerError(RuntimeError):
     """A server could not start, or stopped. The message is meant for people."""
@@ -192,7 +185,7 @@ class Servers:
 
     def environment(self) -> dict[str, str]:
         """The environment for both servers."""
-        env = project_settings.environment(**RASA_ENV)
+        env = project_settings.environment(**project_settings.RASA_QUIET)
         try:
             env.update(rasa_tracker_store_env(self.settings.database_url, self.settings.repo))
         except ValueError as error:
