@@ -73,13 +73,16 @@ class ConversationForm(FormValidationAction):
 class AskNext(ThinAction):
     """Asks whatever comes next in a form, worked out from the database."""
 
-    FOR: ClassVar[type[ConversationForm]]
+    @property
+    @abstractmethod
+    def form(self) -> type[ConversationForm]:
+        """The form whose slot this asks for (abstract, so Rasa SDK registers only subclasses)."""
 
     def name(self) -> str:
-        return f"action_ask_{self.FOR.SLOT}"
+        return f"action_ask_{self.form.SLOT}"
 
     def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
-        current = self.FOR.conversation(tracker)
+        current = self.form.conversation(tracker)
         speaker.say(current.prompt(), current.who)
         return []
 
@@ -95,8 +98,8 @@ class ValidatePlanForm(ConversationForm):
 
 
 class ActionAskSaqAnswer(AskNext):
-    FOR = ValidateAssessmentForm
+    form = ValidateAssessmentForm
 
 
 class ActionAskPlanAnswer(AskNext):
-    FOR = ValidatePlanForm
+    form = ValidatePlanForm
