@@ -1,8 +1,9 @@
-"""Someone may be in danger: give the emergency numbers, stop the questions, tell a coordinator.
+"""Someone may be in danger: after Rasa has given the emergency numbers itself (the rules say
+utter_safeguarding_now or utter_safeguarding_check first, so they come even if this server is
+down), these actions record it and say what happens next.
 
-Run by the rules for the intent `disclosure`, at any point in the chat (bot/rasa/components/
-safeguarding.py sets it). What happens to the case is decided in ras_core.conversation.attention.
-The questions start again only when the person asks; the database keeps their place.
+What happens to the case is decided in ras_core.conversation.attention. The questions start
+again only when the person asks (or says they are safe); the database keeps their place.
 """
 
 from __future__ import annotations
@@ -15,13 +16,21 @@ from rasa_sdk.events import EventType, SlotSet
 from actions.base import Speaker, ThinAction
 from actions.context import interview, latest_turn, store
 from ras_core import deployment
-from ras_core.conversation.attention import raise_concern, urgent_reason
+from ras_core.conversation.attention import (
+    note_possible_concern,
+    raise_concern,
+    urgent_reason,
+    words_before_help_now,
+)
 from ras_core.conversation.say import Say
 
 log = logging.getLogger(__name__)
+CLOSE_FORMS = [SlotSet("saq_answer", None), SlotSet("plan_answer", None)]
 
 
 class ActionSafeguarding(ThinAction):
+    """A clear disclosure, or "I need help now": flag the case urgent and tell a coordinator."""
+
     NAME = "action_safeguarding"
 
     def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
@@ -32,12 +41,43 @@ class ActionSafeguarding(ThinAction):
             current = interview(tracker)
             who, in_questions = current.who, current.assessment is not None
             assessment_id = current.assessment.id if current.assessment else None
-            raise_concern(store(), current.person, assessment_id, text, urgent_reason(found, text))
+            words, reason = words_before_help_now(store(), current.person, text)
+            if found:
+                reason = urgent_reason(found, text)
+            raise_concern(store(), current.person, assessment_id, words, reason)
         except Exception:
-            # The person must still get the emergency numbers, whatever went wrong here.
+            # The person must still hear the rest, whatever went wrong here.
             log.exception("Could not flag a safeguarding concern for %s", tracker.sender_id)
         phone = deployment.council().safeguarding_phone
         closing = "safeguarding_questions_stopped" if in_questions else "safeguarding_no_questions"
-        says = [Say("safeguarding", {"safeguarding_phone": phone}), Say(closing)]
-        speaker.say(says, who)
-        return [SlotSet("saq_answer", None)]
+        speaker.say([Say("safeguarding", {"safeguarding_phone": phone}), Say(closing)], who)
+        return CLOSE_FORMS
+
+
+class ActionPossibleConcern(ThinAction):
+    """Words that may mean danger: Rasa has asked whether the person is safe; keep the words."""
+
+    NAME = "action_possible_concern"
+
+    def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
+        who = "self"
+        try:
+            current = interview(tracker)
+            who = current.who
+            assessment_id = current.assessment.id if current.assessment else None
+            note_possible_concern(store(), current.person, assessment_id, latest_turn(tracker).text)
+        except Exception:
+            log.exception("Could not keep a possible concern for %s", tracker.sender_id)
+        phone = deployment.council().safeguarding_phone
+        speaker.say([Say("safeguarding_check_council", {"safeguarding_phone": phone})], who)
+        return CLOSE_FORMS
+
+
+class ActionSafeNow(ThinAction):
+    """ "I am safe": thank them; the rules then carry on where they were (action_begin)."""
+
+    NAME = "action_safe_now"
+
+    def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
+        speaker.say([Say("glad_you_are_safe")], interview(tracker).who)
+        return []

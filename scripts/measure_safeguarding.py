@@ -1,94 +1,131 @@
-"""How well the trained model hears disclosures on its own, without the safeguarding list.
+"""How well the running assistant hears disclosures, on sentences it was not built from.
 
-Runs the test sentences in tests/support/safeguarding_examples.py (never trained on) through
-the trained model and counts, for the disclosures and for the harmless look-alikes:
-  model alone   the model's first choice (DIETClassifier, before FallbackClassifier) is
-                `disclosure`;
-  model path    what SafeguardingClassifier would do with no list: the model's `disclosure`
-                kept when confident enough and not overruled by a known harmless saying;
-  pipeline      the whole pipeline as the Rasa server runs it (model, fallback and list).
+Starts the Rasa server with the trained model (on a free port, over a scratch database) and
+sends every sentence of the safeguarding corpus (tests/data/safeguarding/) through its NLU
+pipeline (`/model/parse`: the model, then the safeguarding list). Prints, for one part of the
+corpus (the held-out part unless told otherwise):
+  recall          disclosures heard, in either tier (clear: stop and flag; possible: ask)
+  false alarms    look-alikes taken for a disclosure: clear tier, and either tier
+both overall and per category or kind, for the whole pipeline and for the model alone (its
+own first choice is `disclosure` at the pipeline's threshold).
 
-Usage (after training): PYTHONPATH=. .venv/bin/python scripts/measure_safeguarding.py [-v]
+Usage (after training):
+    .venv/bin/python scripts/measure_safeguarding.py [--part dev|held_out|all] [-v]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import socket
 import sys
+import tempfile
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from ras_core import settings  # noqa: E402
 
-settings.quiet_rasa()
+from bot.launcher.servers import Servers, ServerSettings  # noqa: E402
+from tests.support.safeguarding_corpus import Sentence, load_corpus  # noqa: E402
 
-from rasa.core.agent import Agent  # noqa: E402
-from rasa.core.channels.channel import UserMessage  # noqa: E402
-from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER  # noqa: E402
-from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
-
-from ras_core.domain.safeguarding import harmless_saying  # noqa: E402
-from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES  # noqa: E402
-
-MODEL = REPO / "models" / "assistant.tar.gz"
-INTENT = "disclosure"
-THRESHOLD = 0.4  # as bot/rasa/config.yml gives SafeguardingClassifier
+TIERS = {"disclosure": "clear", "possible_disclosure": "possible"}
+MODEL_THRESHOLD = 0.4  # as bot/rasa/config.yml gives SafeguardingClassifier
 
 
-def node(agent: Agent, prefix: str) -> str:
-    assert agent.processor is not None
-    names = agent.processor.model_metadata.predict_schema.nodes
-    return next(name for name in names if name.startswith(prefix))
+@dataclass(frozen=True)
+class Heard:
+    sentence: Sentence
+    tier: str  # "clear", "possible" or "" (not a disclosure)
+    model: bool  # the model alone took it for a disclosure
 
 
-def parse(agent: Agent, text: str, target: str) -> dict[str, Any]:
-    assert agent.processor is not None
-    inputs = {
-        PLACEHOLDER_MESSAGE: [UserMessage(text)],
-        PLACEHOLDER_TRACKER: DialogueStateTracker.from_events("measure", []),
-    }
-    results = agent.processor.graph_runner.run(inputs=inputs, targets=[target])
-    return dict(results[target][0].data)
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
-def measure(agent: Agent, texts: list[str], verbose: bool) -> tuple[int, int, int]:
-    diet = node(agent, "run_DIETClassifier")
-    final = node(agent, "run_RegexMessageHandler")
-    alone = path = pipeline = 0
-    for text in texts:
-        top = parse(agent, text, diet)["intent"]
-        said = top["name"] == INTENT
-        kept = said and top["confidence"] >= THRESHOLD and harmless_saying(text) is None
-        whole = parse(agent, text, final)["intent"]["name"] == INTENT
-        alone, path, pipeline = alone + said, path + kept, pipeline + whole
-        if verbose:
-            marks = "".join("x" if flag else "." for flag in (said, kept, whole))
-            print(f"  {marks}  {top['name']:<22} {top['confidence']:.2f}  {text}")
-    return alone, path, pipeline
+def parse(rasa_url: str, text: str) -> dict[str, Any]:
+    body = json.dumps({"text": text}).encode()
+    request = urllib.request.Request(
+        f"{rasa_url}/model/parse", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        found: dict[str, Any] = json.loads(response.read())
+        return found
 
 
-def main() -> None:
+def hear(rasa_url: str, sentence: Sentence) -> Heard:
+    parsed = parse(rasa_url, sentence.text)
+    tier = TIERS.get(str((parsed.get("intent") or {}).get("name")), "")
+    model = parsed.get("model_intent") or {}
+    alone = (
+        model.get("name") == "disclosure" and float(model.get("confidence", 0)) >= MODEL_THRESHOLD
+    )
+    return Heard(sentence, tier, alone)
+
+
+def share(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {100 * part / whole:.1f}%" if whole else "0/0"
+
+
+def report(heard: list[Heard], verbose: bool) -> None:
+    disclosures = [h for h in heard if h.sentence.disclosure]
+    look_alikes = [h for h in heard if not h.sentence.disclosure]
+    print(f"Disclosures: {len(disclosures)}   look-alikes: {len(look_alikes)}\n")
+    print("Recall (either tier counts as heard)")
+    print(f"  pipeline    {share(sum(bool(h.tier) for h in disclosures), len(disclosures))}"
+          f"   (clear tier {sum(h.tier == 'clear' for h in disclosures)})")  # fmt: skip
+    print(f"  model alone {share(sum(h.model for h in disclosures), len(disclosures))}")
+    totals = Counter(h.sentence.group for h in disclosures)
+    caught = Counter(h.sentence.group for h in disclosures if h.tier)
+    for group in sorted(totals):
+        print(f"    {group:<16} {share(caught[group], totals[group])}")
+    print("\nFalse alarms")
+    clear = sum(h.tier == "clear" for h in look_alikes)
+    either = sum(bool(h.tier) for h in look_alikes)
+    print(f"  pipeline, clear tier  {share(clear, len(look_alikes))}")
+    print(f"  pipeline, either tier {share(either, len(look_alikes))}")
+    print(f"  model alone           {share(sum(h.model for h in look_alikes), len(look_alikes))}")
+    totals = Counter(h.sentence.group for h in look_alikes)
+    alarms = Counter(h.sentence.group for h in look_alikes if h.tier)
+    for group in sorted(totals):
+        print(f"    {group:<16} {share(alarms[group], totals[group])}")
+    if verbose:
+        print("\nMissed disclosures:")
+        for h in disclosures:
+            if not h.tier:
+                print(f"  [{h.sentence.group}] {h.sentence.text}")
+        print("\nFalse alarms:")
+        for h in look_alikes:
+            if h.tier:
+                print(f"  {h.tier:<8} [{h.sentence.group}] {h.sentence.text}")
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-v", "--verbose", action="store_true", help="one line per sentence")
-    parser.add_argument("--model", default=str(MODEL))
+    parser.add_argument("--part", choices=("held_out", "dev", "all"), default="held_out")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list misses and alarms")
     args = parser.parse_args()
-    agent = Agent.load(args.model)
-    rows = [
-        ("disclosures", [text for text, _kind in DISCLOSURES]),
-        ("look-alikes", LOOK_ALIKES),
-    ]
-    results = []
-    for name, texts in rows:
-        if args.verbose:
-            print(f"{name} (model alone, model path, pipeline):")
-        results.append((name, len(texts), *measure(agent, texts, args.verbose)))
-    print(f"{'':<12} {'total':>5} {'model alone':>12} {'model path':>11} {'pipeline':>9}")
-    for name, total, alone, path, pipeline in results:
-        print(f"{name:<12} {total:>5} {alone:>12} {path:>11} {pipeline:>9}")
-    print("(each column: how many were classified as disclosure)")
+    sentences = [s for s in load_corpus() if args.part in ("all", s.split)]
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = ServerSettings.current()
+        settings.rasa_port = free_port()
+        settings.action_port = free_port()
+        settings.database_url = f"sqlite:///{Path(scratch) / 'measure.db'}"
+        settings.log_dir = Path(scratch)
+        with Servers(settings) as servers:
+            servers.start_rasa()
+            servers.wait_ready()
+            print(f"Part: {args.part}, through the Rasa server at {servers.rasa_url}\n")
+            heard = [hear(servers.rasa_url, sentence) for sentence in sentences]
+    report(heard, args.verbose)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

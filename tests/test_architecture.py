@@ -21,8 +21,17 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("ras_core", ("bot", "actions", "dashboard", "accessibility", "rasa", "rasa_sdk", "tests")),
     (
         "ras_core/domain",
-        ("ras_core.store", "ras_core.conversation", "ras_core.notify", "ras_core.casework",
-         "ras_core.settings", "ras_core.deployment", "sqlalchemy", "alembic", "os"),
+        (
+            "ras_core.store",
+            "ras_core.conversation",
+            "ras_core.notify",
+            "ras_core.casework",
+            "ras_core.settings",
+            "ras_core.deployment",
+            "sqlalchemy",
+            "alembic",
+            "os",
+        ),
     ),  # fmt: skip
     ("ras_core/store", ("ras_core.conversation", "ras_core.notify", "ras_core.casework")),
     ("ras_core/conversation", ("sqlalchemy", "alembic")),

@@ -35,9 +35,18 @@ def _domain_lists(key: str) -> list[str]:
     return names
 
 
+# Set by the safeguarding component itself (bot/rasa/components/safeguarding.py), never learnt.
+COMPONENT_INTENTS = {"possible_disclosure"}
+
+
 def _domain_intents() -> list[str]:
-    """Intents people say: EXTERNAL_ ones are sent by the front ends, never typed."""
-    return [name for name in _domain_lists("intents") if not name.startswith("EXTERNAL_")]
+    """Intents people say: EXTERNAL_ ones are sent by the front ends, never typed, and the
+    safeguarding component sets its own."""
+    return [
+        name
+        for name in _domain_lists("intents")
+        if not name.startswith("EXTERNAL_") and name not in COMPONENT_INTENTS
+    ]
 
 
 def _raw_examples() -> dict[str, list[str]]:

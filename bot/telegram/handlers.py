@@ -23,6 +23,8 @@ from bot.telegram.chunks import split_message
 from bot.telegram.rasa_client import Button, RasaClient, RasaUnavailable, Reply
 from bot.telegram.texts import say
 from ras_core.conversation.frontdesk import FrontDesk, VoicePreferences
+from ras_core.domain.safeguarding import find_disclosure
+from ras_core.domain.text import clean
 from ras_core.domain.understanding import read_yes_no
 
 log = logging.getLogger(__name__)
@@ -77,11 +79,12 @@ class FrontEnd:
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         assert message is not None and message.text is not None
+        said = clean(message.text)
         await self.retire_keyboard(update, context)
-        if _SLOWER.search(message.text) and len(message.text.split()) <= 4:
+        if _SLOWER.search(said) and len(said.split()) <= 4 and not find_disclosure(said):
             await self.set_slow(update, context, True)
             return
-        await self.converse(update, context, message.text)
+        await self.converse(update, context, said)
 
     async def voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -142,6 +145,12 @@ class FrontEnd:
         await self.tell(update, context, [Reply(say("not_words"))])
 
     async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A changed message is not an answer, unless it may mean the person is in danger."""
+        message = update.effective_message
+        said = clean(message.text or message.caption or "") if message is not None else ""
+        if said and find_disclosure(said):
+            await self.converse(update, context, said)
+            return
         await self.tell(update, context, [Reply(say("edited"))])
 
     async def failed(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -159,7 +168,9 @@ class FrontEnd:
     ) -> None:
         prefs = self.preferences(update)
         data = _chat_data(context)
-        if prefs.reads_aloud is None:
+        danger = bool(find_disclosure(text))
+        # Someone who may be in danger is answered at once: the voice question can wait.
+        if prefs.reads_aloud is None and not danger:
             if "waiting" not in data:
                 # First contact: ask about voice once, and keep what they said for afterwards.
                 data["waiting"] = text
@@ -176,12 +187,32 @@ class FrontEnd:
             await self.set_voice(update, context, answer == "yes")
             if answer is not None:
                 text = waiting
+            else:  # they moved on: what they first said still counts, then this
+                await self.ask_rasa(update, context, waiting)
+        await self.ask_rasa(update, context, text, spoken=spoken, danger=danger)
+
+    async def ask_rasa(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        text: str,
+        *,
+        spoken: bool = False,
+        danger: bool = False,
+    ) -> None:
+        """Send one message to Rasa and the replies to the person.
+
+        If Rasa cannot answer a message that may mean danger, the emergency numbers are given
+        here instead: they must never depend on a server being up.
+        """
         await _chat(update).send_action(ChatAction.TYPING)
         try:
             replies = await self.rasa.send(f"{CHANNEL}:{_user(update)}", text, spoken=spoken)
         except RasaUnavailable as error:
             log.error("Rasa did not answer: %s", error)
             replies = [Reply(say("not_now"))]
+        if danger and not any("999" in reply.text for reply in replies):
+            replies = [Reply(say("emergency_numbers")), *replies]
         await self.tell(update, context, replies)
 
     async def tell(

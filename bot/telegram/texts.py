@@ -32,6 +32,7 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "old_button": frozenset(),
     "you_chose": frozenset({"choice"}),
     "not_now": frozenset(),
+    "emergency_numbers": frozenset(),
     "command_start": frozenset(),
     "command_help": frozenset(),
     "command_voice": frozenset(),

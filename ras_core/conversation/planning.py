@@ -137,7 +137,8 @@ class Planning(PlanQuestions):
         meaning = understand(turn, self.labels())
         free = self.stage in FREE_WORDS and not turn.from_button
         # "I want to go back to work" is an answer here, not a request to go back.
-        long_or_other = len(turn.text.split()) > SHORT or meaning.kind == "out_of_scope"
+        other = meaning.kind == "out_of_scope" or turn.intent == "everyday_answer"
+        long_or_other = len(turn.text.split()) > SHORT or other
         if free and meaning.kind not in ("ask_for_person", "help") and long_or_other:
             return Meaning("words")
         return meaning

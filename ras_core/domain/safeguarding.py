@@ -3,6 +3,10 @@
 A high-recall list of patterns (data/safeguarding.yml) runs on every message; the NLU model's
 `disclosure` intent can add to it but never takes away. Known harmless sayings ("my back is
 killing me", "I'd die for a cup of tea") are removed before matching.
+
+Two tiers. A clear disclosure ("disclosures" in the file) stops everything and flags the case
+urgent. A possible one ("possible": words that are also ordinary answers, such as "no one
+helps me" or "I'm not safe on my own") asks gently whether the person is safe right now.
 """
 
 from __future__ import annotations
@@ -13,29 +17,36 @@ from functools import cache
 from pathlib import Path
 
 from ras_core.domain.datafile import DATA_DIR, DataFileError, read_yaml_mapping
+from ras_core.domain.text import fold
 
 PATTERNS_FILE = DATA_DIR / "safeguarding.yml"
+
+
+CLEAR, POSSIBLE = "clear", "possible"
 
 
 @dataclass(frozen=True)
 class Disclosure:
     kind: str  # suicide, self_harm, abuse, neglect or danger
     words: str  # the part of the message that matched
+    tier: str = CLEAR  # CLEAR or POSSIBLE
 
 
 @dataclass(frozen=True)
 class SafeguardingPatterns:
     harmless: tuple[re.Pattern[str], ...]
     disclosures: tuple[tuple[str, re.Pattern[str]], ...]
+    possible: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     def find(self, message: str) -> Disclosure | None:
         text = normalise(message)
         for saying in self.harmless:
             text = saying.sub(" ", text)
-        for kind, pattern in self.disclosures:
-            match = pattern.search(text)
-            if match:
-                return Disclosure(kind, match.group(0).strip())
+        for tier, listed in ((CLEAR, self.disclosures), (POSSIBLE, self.possible)):
+            for kind, pattern in listed:
+                match = pattern.search(text)
+                if match:
+                    return Disclosure(kind, match.group(0).strip(), tier)
         return None
 
     def harmless_saying(self, message: str) -> str | None:
@@ -49,8 +60,9 @@ class SafeguardingPatterns:
 
 
 def normalise(message: str) -> str:
-    """Lower case, apostrophes dropped ("don't" -> "dont"), other marks as spaces."""
-    text = message.lower().replace("’", "'").replace("'", "")
+    """Folded (no accents, hidden characters or case), apostrophes dropped ("don't" -> "dont"),
+    other marks as spaces."""
+    text = fold(message).replace("’", "'").replace("'", "")
     return " ".join(re.sub(r"[^a-z0-9 -]+", " ", text).split())
 
 
@@ -58,17 +70,20 @@ def parse_patterns(path: Path) -> SafeguardingPatterns:
     data = read_yaml_mapping(path)
     try:
         harmless = tuple(re.compile(p) for p in data["harmless"])
-        disclosures = tuple(
-            (str(kind), re.compile(pattern))
-            for kind, patterns in data["disclosures"].items()
-            for pattern in patterns
-        )
+        disclosures = _listed(data["disclosures"])
+        possible = _listed(data.get("possible") or {})
     except (KeyError, TypeError, AttributeError) as error:
         problem = f"is missing or not a list ({error})"
         raise DataFileError(path, "harmless/disclosures", problem) from error
     except re.error as error:
         raise DataFileError(path, "patterns", f"has a broken pattern: {error}") from error
-    return SafeguardingPatterns(harmless, disclosures)
+    return SafeguardingPatterns(harmless, disclosures, possible)
+
+
+def _listed(kinds: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (str(kind), re.compile(pattern)) for kind, patterns in kinds.items() for pattern in patterns
+    )
 
 
 @cache

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from functools import cache, partial
 from pathlib import Path
+from typing import Any
 
+from ras_core import background
 from ras_core.domain.phrases import parse_phrases
 from ras_core.notify.clients import NotifySettings, send_email, send_telegram
 from ras_core.store import Store
@@ -29,7 +31,7 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "open_case": frozenset({"link"}),
 }
 ACTOR = "assistant"
-_workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="notify")
+URGENT_RETRIES = (5.0, 30.0, 120.0)  # an urgent case's team is asked again when it failed
 
 __all__ = ["EVENTS", "NotifySettings", "notify_soon", "notify_team", "words"]
 
@@ -59,20 +61,42 @@ def notify_team(
     return sent
 
 
-def notify_soon(store: Store, case: Case, event: str) -> Future[None]:
-    """Tell the case's team from a worker thread; the caller never waits and never fails."""
-    return _workers.submit(_notify_safely, store, case, event)
+def notify_soon(store: Store, case: Case, event: str) -> Future[Any]:
+    """Tell the case's team from a worker thread; the caller never waits and never fails.
+
+    An urgent case's team is told again later (URGENT_RETRIES) while no way of telling them
+    has worked.
+    """
+    return background.soon(_notify_safely, store, case, event)
 
 
 def _notify_safely(store: Store, case: Case, event: str) -> None:
     try:
-        notify_team(store, case, event)
+        if _told(store, case, event) or event != "urgent":
+            return
     except Exception as error:  # never let a notification problem reach the person
         log.exception("Could not notify the team about %s", case.reference)
-        try:
-            store.audit.add(ACTOR, "notify_failed", case.id, f"{event}: {type(error).__name__}")
-        except Exception:
-            log.exception("Could not write the failure to the audit log either")
+        _audit_failure(store, case, f"{event}: {type(error).__name__}")
+        return
+    what = f"tell the team about urgent case {case.reference}"
+    background.keep_trying(lambda: _told(store, case, event), what, URGENT_RETRIES)
+
+
+def _told(store: Store, case: Case, event: str) -> bool:
+    """Whether the team was told, or nothing is set up to tell them (no use trying again)."""
+    if notify_team(store, case, event):
+        return True
+    team = store.accounts.team(case.team_id)
+    settings = NotifySettings.current()
+    email = bool(team.email and settings.smtp.host)
+    return not (email or (team.telegram_chat_id and settings.telegram_token))
+
+
+def _audit_failure(store: Store, case: Case, detail: str) -> None:
+    try:
+        store.audit.add(ACTOR, "notify_failed", case.id, detail)
+    except Exception:
+        log.exception("Could not write the failure to the audit log either")
 
 
 def _try(store: Store, case: Case, how: str, send: Callable[[], None], sent: list[str]) -> None:

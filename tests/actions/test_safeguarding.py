@@ -13,10 +13,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 import actions.safeguarding
+import ras_core.background
 import ras_core.notify
 from actions.context import store
 from actions.journey import ActionBegin
-from actions.safeguarding import ActionSafeguarding
+from actions.safeguarding import ActionPossibleConcern, ActionSafeguarding, ActionSafeNow
 from ras_core.casework import Casework
 from ras_core.conversation.attention import urgent_reason
 from ras_core.domain.council import load_council
@@ -31,6 +32,13 @@ SENDER = "test:7"
 
 def texts(messages: list[dict[str, Any]]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
+
+
+def heard(domain: Domain, messages: list[dict[str, Any]]) -> str:
+    """What the person hears: Rasa's own first message (the rules say it before the action,
+    so it comes even if the action server is down), then the action's."""
+    first = str(domain["responses"]["utter_safeguarding_now"][0]["text"])
+    return first + "\n" + texts(messages)
 
 
 def titles(messages: list[dict[str, Any]]) -> list[str]:
@@ -96,7 +104,8 @@ def test_in_the_questions_it_gives_the_numbers_flags_the_case_and_stops(
     messages, events = run(
         ActionSafeguarding(), tracker(disclosure("I want to kill myself", found)), domain
     )
-    said = texts(messages)
+    said = heard(domain, messages)
+    assert "999" not in texts(messages)  # Rasa said it already
     assert "999" in said
     assert "Samaritans" in said and "116 123" in said and "free" in said
     assert load_council().safeguarding_phone in said
@@ -151,7 +160,7 @@ def test_when_only_the_model_heard_it_the_coordinator_is_told_so(domain: Domain)
 
 def test_outside_the_questions_it_says_there_is_no_rush(domain: Domain) -> None:
     messages, _ = run(ActionSafeguarding(), tracker(disclosure("hes got a knife")), domain)
-    said = texts(messages)
+    said = heard(domain, messages)
     assert "999" in said and "116 123" in said
     assert "no rush" in said and "stopped the questions" not in said
     assert titles(messages) == ["Carry on", "Talk to a person"]
@@ -163,8 +172,8 @@ def test_a_carer_is_asked_about_the_person_they_look_after_too(domain: Domain) -
     start_questions(domain, "/for_someone_else")
     messages, _ = run(ActionSafeguarding(), tracker(disclosure("he hasnt been fed")), domain)
     said = texts(messages)
-    assert "If you or the person you look after are in danger now, call 999." in said
-    assert "116 123" in said
+    assert "If someone is being hurt or not looked after, call the council" in said
+    assert "If anyone is in danger now, call 999." in heard(domain, messages)
 
 
 def test_the_councils_own_number_is_used(domain: Domain, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -205,7 +214,7 @@ def test_a_failing_notification_is_only_logged(
 
     monkeypatch.setattr(ras_core.notify, "notify_team", broken)
     messages, _ = run(ActionSafeguarding(), tracker(disclosure("i want to die")), domain)
-    assert "999" in texts(messages)
+    assert "999" in heard(domain, messages)
     # The worker logs the failure, then writes it to the audit log.
     deadline = time.monotonic() + 10
     while not any(e.action == "notify_failed" for e in store().audit.entries()):
@@ -224,7 +233,84 @@ def test_the_numbers_are_given_even_if_the_database_fails(
 
     monkeypatch.setattr(actions.safeguarding, "raise_concern", broken)
     messages, _ = run(ActionSafeguarding(), tracker(disclosure("i want to die")), domain)
-    assert "999" in texts(messages) and "116 123" in texts(messages)
+    assert load_council().safeguarding_phone in texts(messages)
+    assert "999" in heard(domain, messages) and "116 123" in heard(domain, messages)
+
+
+def test_the_urgent_flag_is_tried_again_until_it_is_stored(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ras_core.background, "RETRY_DELAYS", (0.05, 0.05, 0.05))
+    real_flag = Casework.flag_urgent
+    failures = iter([OSError("database is locked"), OSError("database is locked")])
+
+    def flaky(self: Casework, case_id: int, **kwargs: Any) -> Case:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real_flag(self, case_id, **kwargs)
+
+    monkeypatch.setattr(Casework, "flag_urgent", flaky)
+    messages, _ = run(ActionSafeguarding(), tracker(disclosure("i want to die")), domain)
+    assert load_council().safeguarding_phone in texts(messages)
+    deadline = time.monotonic() + 10
+    while (case := case_of()) is None or not case.urgent:
+        assert time.monotonic() < deadline, "the case was never flagged urgent"
+        time.sleep(0.05)
+    assert case.urgent_reason == "suicide: 'want to die'"
+
+
+def possible(text: str) -> dict[str, Any]:
+    return {
+        "text": text,
+        "intent": {"name": "possible_disclosure", "confidence": 1.0},
+        "entities": [],
+        "safeguarding": {"kind": "danger", "words": text, "found_by": "list", "tier": "possible"},
+    }
+
+
+def test_a_possible_disclosure_keeps_the_words_and_flags_nothing(
+    domain: Domain, no_real_notifications: Notifications
+) -> None:
+    start_questions(domain)
+    messages, events = run(ActionPossibleConcern(), tracker(possible("no one helps me")), domain)
+    assert load_council().safeguarding_phone in texts(messages)
+    assert {"event": "slot", "timestamp": None, "name": "saq_answer", "value": None} in events
+    person = store().people.person("test", "7")
+    requests = store().people.contact_requests(person.id)
+    assert [(r.reason, r.words) for r in requests] == [("possible_concern", "no one helps me")]
+    case = case_of()
+    assert case is not None and not case.urgent
+    check = domain["responses"]["utter_safeguarding_check"][0]
+    assert "Are you safe right now?" in check["text"] and "999" in check["text"]
+    assert [b["payload"] for b in check["buttons"]] == [
+        "/safe_now",
+        "/need_help_now",
+        "/ask_for_person",
+    ]
+
+
+def test_i_am_safe_thanks_the_person_and_flags_nothing(domain: Domain) -> None:
+    start_questions(domain)
+    run(ActionPossibleConcern(), tracker(possible("no one helps me")), domain)
+    messages, _ = run(ActionSafeNow(), tracker("/safe_now"), domain)
+    assert "glad you are safe" in texts(messages)
+    case = case_of()
+    assert case is not None and not case.urgent
+
+
+def test_i_need_help_now_flags_the_case_with_the_earlier_words(
+    domain: Domain, no_real_notifications: Notifications
+) -> None:
+    start_questions(domain)
+    run(ActionPossibleConcern(), tracker(possible("things are bad at home")), domain)
+    help_now = {"text": "/need_help_now", "intent": {"name": "need_help_now", "confidence": 1.0}}
+    messages, _ = run(ActionSafeguarding(), tracker(help_now), domain)
+    assert "told a coordinator" in texts(messages)
+    case = case_of()
+    assert case is not None and case.urgent
+    assert case.urgent_reason == "asked for help now, after: 'things are bad at home'"
+    assert no_real_notifications.wait_for(1)[0][1] == "urgent"
 
 
 @pytest.mark.parametrize(

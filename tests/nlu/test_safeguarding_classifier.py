@@ -78,19 +78,33 @@ def test_an_overruled_disclosure_with_a_weak_next_guess_falls_back() -> None:
     assert [i["name"] for i in parsed[INTENT_RANKING_KEY]] == ["nlu_fallback", "greet"]
 
 
-def test_the_models_own_disclosure_is_kept_and_marked() -> None:
+def test_the_models_own_sure_disclosure_is_kept_clear_and_marked() -> None:
     parsed = classified(message("  nobody feeds mum  ", ("disclosure", 0.8), ("deny", 0.1)))
     assert parsed[INTENT] == {"name": "disclosure", "confidence": 0.8}
-    expected = {"kind": "", "words": "nobody feeds mum", "found_by": "model"}
+    expected = {"kind": "", "words": "nobody feeds mum", "found_by": "model", "tier": "clear"}
     assert parsed[SAFEGUARDING_KEY] == expected
+    assert parsed["model_intent"] == {"name": "disclosure", "confidence": 0.8}
+
+
+def test_the_models_less_sure_disclosure_is_possible() -> None:
+    parsed = classified(message("hes not nice to me", ("disclosure", 0.6), ("deny", 0.2)))
+    assert parsed[INTENT] == {"name": "possible_disclosure", "confidence": 0.6}
+    assert parsed[SAFEGUARDING_KEY]["tier"] == "possible"
 
 
 def test_the_models_disclosure_counts_even_when_too_close_to_call() -> None:
     """FallbackClassifier's ambiguity rule would hide it; a missed disclosure costs more."""
     msg = message("hes horrible to me", ("disclosure", 0.48), ("out_of_scope", 0.42), fallback=True)
     parsed = classified(msg)
-    assert parsed[INTENT] == {"name": "disclosure", "confidence": 0.48}
+    assert parsed[INTENT] == {"name": "possible_disclosure", "confidence": 0.48}
     assert parsed[SAFEGUARDING_KEY]["found_by"] == "model"
+
+
+def test_hidden_characters_and_accents_do_not_hide_a_disclosure() -> None:
+    for text in ("I want to k\u200bill myself", "i wánt to díe", "ｉ want to die"):
+        parsed = classified(message(text, ("greet", 0.9)))
+        assert parsed[INTENT]["name"] == "disclosure", text
+        assert parsed[SAFEGUARDING_KEY]["tier"] == "clear"
 
 
 def test_a_weak_model_disclosure_stays_a_fallback() -> None:

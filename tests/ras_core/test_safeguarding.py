@@ -44,3 +44,31 @@ def test_harmless_sayings_are_named() -> None:
     assert harmless_saying("My back is KILLING me!") == "is killing me"
     assert harmless_saying("I'd die for a cup of tea") == "die for a"
     assert harmless_saying("I want to kill myself") is None
+
+
+@pytest.mark.parametrize(
+    "words", ["nobody helps me", "I'm not safe going out on my own", "no one comes any more"]
+)
+def test_words_that_are_also_ordinary_answers_are_only_possible(words: str) -> None:
+    found = find_disclosure(words)
+    assert found is not None and found.tier == "possible"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I want to k\u200bill myself",  # a zero-width space inside a word
+        "i w\u00e1nt to d\u00ede",  # accents
+        "\uff49 want to die",  # a full-width letter
+        "I WANT TO\u00a0DIE",  # capitals and a no-break space
+        "i want to di\u00ade",  # a soft hyphen
+    ],
+)
+def test_hidden_characters_and_accents_do_not_hide_a_disclosure(words: str) -> None:
+    found = find_disclosure(words)
+    assert found is not None and found.tier == "clear"
+
+
+def test_an_everyday_answer_with_a_dangerous_word_is_not_a_clear_disclosure() -> None:
+    for words in ("he nearly had a heart attack when he saw the bill", "I'm not being abused"):
+        assert find_disclosure(words) is None, words

@@ -36,7 +36,7 @@ DISCLOSURES = [
     ("my nephew threatens me", "abuse"),
     ("I've been abused", "abuse"),
     ("I haven't eaten for days", "neglect"),
-    ("nobody comes to help me any more", "neglect"),
+    ("nobody has been to help me for days", "neglect"),
     ("I was left in my own mess all weekend", "neglect"),
     ("I've not had my medication for a week", "neglect"),
     ("He said he is going to kill me", "danger"),

@@ -1,19 +1,21 @@
 """Safeguarding in the NLU pipeline: words that may mean someone is in danger become the
-intent `disclosure`, whatever else the model thought.
+intent `disclosure` (clear) or `possible_disclosure` (ask gently), whatever the model thought.
 
 Placed after FallbackClassifier in bot/rasa/config.yml. For each message:
-1. The list in ras_core/data/safeguarding.yml matches: the intent is `disclosure` with
-   confidence 1.0. The list only ever adds to what the model hears.
+1. The list in ras_core/data/safeguarding.yml matches: a clear pattern gives `disclosure`,
+   a possible one `possible_disclosure`, with confidence 1.0. The list only ever adds.
 2. Otherwise the model's own first choice (before any fallback) is `disclosure`:
-   - kept when it is confident enough (`threshold`), even if the fallback classifier found it
-     too close to another intent: a missed disclosure costs more than a false alarm;
+   - kept as `disclosure` from `clear_threshold`, and as `possible_disclosure` from `threshold`,
+     even if the fallback classifier found it too close to another intent: a missed
+     disclosure costs more than a false alarm;
    - overruled when the message holds a known harmless saying ("my back is killing me") and
      the list found nothing: the next intent in the ranking is used instead.
 Button payloads ("/resume") are left to Rasa's RegexMessageHandler.
 
 What was found goes into the parse data under "safeguarding", which reaches the tracker's
 latest_message: {"kind": "suicide" (or "" when only the model heard it), "words": "...",
-"found_by": "list" or "model"}.
+"found_by": "list" or "model", "tier": "clear" or "possible"}. The model's own first choice
+is given too, under "model_intent", so the model alone can be measured on the running server.
 """
 
 from __future__ import annotations
@@ -35,14 +37,15 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from ras_core.domain.safeguarding import find_disclosure, harmless_saying
+from ras_core.domain.safeguarding import CLEAR, POSSIBLE, find_disclosure, harmless_saying
 
 SAFEGUARDING_KEY = "safeguarding"
+MODEL_INTENT_KEY = "model_intent"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafeguardingClassifier(GraphComponent, IntentClassifier):
-    """Sets the intent `disclosure` from the safeguarding list, and checks the model's."""
+    """Sets `disclosure` or `possible_disclosure` from the list, and checks the model's."""
 
     @classmethod
     def required_components(cls) -> list[type]:
@@ -51,16 +54,22 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
-            # The intent the rules answer with action_safeguarding.
+            # The intent the rules answer with action_safeguarding (clear).
             "intent": "disclosure",
+            # The intent the rules answer by asking whether the person is safe (possible).
+            "possible_intent": "possible_disclosure",
             # The model's `disclosure` counts from this confidence (as FallbackClassifier's).
             # Also: below it, an overruled disclosure falls back to nlu_fallback.
             "threshold": 0.4,
+            # From this confidence the model's `disclosure` is clear; below it, possible.
+            "clear_threshold": 0.8,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.intent = str(config.get("intent", "disclosure"))
+        self.possible_intent = str(config.get("possible_intent", "possible_disclosure"))
         self.threshold = float(config.get("threshold", 0.4))
+        self.clear_threshold = float(config.get("clear_threshold", 0.8))
 
     @classmethod
     def create(
@@ -87,12 +96,15 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
             for entry in message.get(INTENT_RANKING_KEY) or []
             if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
         ]
+        if ranking:
+            message.set(MODEL_INTENT_KEY, dict(ranking[0]), add_to_output=True)
         found = find_disclosure(text)
         if found is not None:
+            intent = self.intent if found.tier == CLEAR else self.possible_intent
             others = [e for e in ranking if e.get(INTENT_NAME_KEY) != self.intent]
-            certain = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            certain = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
             self._set(message, certain, others)
-            self._found(message, found.kind, found.words, "list")
+            self._found(message, found.kind, found.words, "list", found.tier)
             return
         if not ranking or ranking[0].get(INTENT_NAME_KEY) != self.intent:
             return
@@ -102,8 +114,10 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
             return
         confidence = float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
         if confidence >= self.threshold:
-            self._set(message, ranking[0], rest)
-            self._found(message, "", text.strip(), "model")
+            tier = CLEAR if confidence >= self.clear_threshold else POSSIBLE
+            intent = self.intent if tier == CLEAR else self.possible_intent
+            self._set(message, {**ranking[0], INTENT_NAME_KEY: intent}, rest)
+            self._found(message, "", text.strip(), "model", tier)
 
     def _overrule(self, message: Message, rest: list[dict[str, Any]]) -> None:
         """The model took a harmless saying for a disclosure: use its next choice."""
@@ -122,9 +136,9 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
         message.set(INTENT_RANKING_KEY, [dict(intent), *rest], add_to_output=True)
 
     @staticmethod
-    def _found(message: Message, kind: str, words: str, found_by: str) -> None:
+    def _found(message: Message, kind: str, words: str, found_by: str, tier: str) -> None:
         message.set(
             SAFEGUARDING_KEY,
-            {"kind": kind, "words": words, "found_by": found_by},
+            {"kind": kind, "words": words, "found_by": found_by, "tier": tier},
             add_to_output=True,
         )

@@ -1,0 +1,184 @@
+"""End to end: the safeguarding path cannot be dropped or stalled.
+
+On the real Rasa and action servers, over REST and over the fake Telegram Bot API:
+- the possible tier asks whether the person is safe, and each of its three buttons does what
+  it says ("I am safe" carries on at the same question; "I need help now" flags the case
+  urgent; "Talk to a person" asks for one);
+- a disclosure as the very first Telegram message is answered at once, not parked behind the
+  voice question, and a disclosure put into an edited message is heard;
+- with the action server killed, a disclosure still gets 999 and Samaritans, over REST
+  (Rasa says them itself) and over Telegram.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.launcher.servers import Servers, ServerSettings
+from ras_core.store import Store, open_store
+from tests.e2e.conftest import MODEL, REPO, free_port
+from tests.e2e.test_rest_journey import Person
+from tests.e2e.test_safeguarding import at_question_2, case_of
+from tests.e2e.test_telegram_journey import (
+    SLOW,
+    TOKEN,
+    front_end_env,
+    start_front_end,
+    stop_front_end,
+)
+from tests.support.fake_bot_api import FakeBotAPI
+
+pytestmark = pytest.mark.e2e
+POSSIBLE = "nobody helps me"  # a possible pattern: also an ordinary answer to some questions
+
+
+@pytest.fixture(scope="module")
+def store(database: str) -> Iterator[Store]:
+    found = open_store(database)
+    yield found
+    found.engine.dispose()
+
+
+def buttons(person: Person) -> list[str]:
+    return [b["title"] for m in person.last for b in m.get("buttons", [])]
+
+
+def test_i_am_safe_carries_on_at_the_same_question(servers: Servers, store: Store) -> None:
+    person = at_question_2(servers, "rest:tier-safe")
+    reply = person.says(POSSIBLE)
+    assert "Are you safe right now?" in reply and "999" in reply and "116 123" in reply
+    assert buttons(person) == ["I am safe", "I need help now", "Talk to a person"]
+    case = case_of(store, "rest:tier-safe")
+    assert case is not None and not case.urgent
+    reply = person.taps("I am safe")
+    assert "glad you are safe" in reply and "Question 2 of 11" in reply
+    people = store.people.person("rest", "tier-safe")
+    asked = [(r.reason, r.words) for r in store.people.contact_requests(people.id)]
+    assert asked == [("possible_concern", POSSIBLE)]
+    case = case_of(store, "rest:tier-safe")
+    assert case is not None and not case.urgent
+
+
+def test_i_need_help_now_flags_the_case_urgent(servers: Servers, store: Store) -> None:
+    person = at_question_2(servers, "rest:tier-help")
+    person.says(POSSIBLE)
+    reply = person.taps("I need help now")
+    assert "999" in reply and "told a coordinator" in reply
+    case = case_of(store, "rest:tier-help")
+    assert case is not None and case.urgent
+    assert case.urgent_reason == f"asked for help now, after: '{POSSIBLE}'"
+
+
+def test_talk_to_a_person_asks_for_one(servers: Servers, store: Store) -> None:
+    person = at_question_2(servers, "rest:tier-person")
+    person.says(POSSIBLE)
+    person.taps("Talk to a person")
+    people = store.people.person("rest", "tier-person")
+    reasons = [r.reason for r in store.people.contact_requests(people.id)]
+    assert reasons == ["possible_concern", "asked_for_person"]
+    case = case_of(store, "rest:tier-person")
+    assert case is not None and not case.urgent
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI(token=TOKEN) as running:
+        yield running
+
+
+def test_a_first_telegram_message_that_discloses_is_answered_at_once(
+    api: FakeBotAPI, servers: Servers, database: str, tmp_path: Path
+) -> None:
+    bot = start_front_end(front_end_env(api, servers, database, tmp_path), tmp_path / "bot.log")
+    try:
+        api.wait_for_call("getUpdates", timeout=SLOW)
+        first = api.new_user("Robin")
+        first.send_text("i want to end my life")
+        reply = first.wait_for_text("999", timeout=SLOW)
+        assert "116 123" in (reply.text or "")
+        assert not any("read my messages out loud" in t for t in first.transcript())
+
+        edited = api.new_user("Kim")
+        edited.send_text("hello")
+        edited.wait_for_text("read my messages out loud", timeout=SLOW)
+        edited.edit_last_text("my husband hits me")
+        assert "116 123" in (edited.wait_for_text("999", timeout=SLOW).text or "")
+    finally:
+        log = stop_front_end(bot)
+    assert "Traceback" not in log, log
+
+
+@pytest.fixture(scope="module")
+def without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """Rasa on its own: its action server was killed after start."""
+    scratch = tmp_path_factory.mktemp("no-actions")
+    database = f"sqlite:///{scratch / 'assistant.db'}"
+    open_store(database)
+    settings = ServerSettings(
+        repo=REPO,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        database_url=database,
+        log_dir=scratch,
+        model=MODEL,
+    )
+    with Servers(settings) as running:
+        running.start_actions()
+        running.start_rasa()
+        running.wait_ready()
+        running.actions.kill()
+        yield running
+
+
+def test_with_the_action_server_down_rest_still_gives_the_numbers(
+    without_actions: Servers,
+) -> None:
+    reply = Person(without_actions, "rest:no-actions").says("he said he will kill me")
+    assert "999" in reply and "116 123" in reply
+
+
+def test_with_the_action_server_down_telegram_still_gives_the_numbers(
+    api: FakeBotAPI, without_actions: Servers, tmp_path: Path
+) -> None:
+    database = without_actions.settings.database_url
+    env = front_end_env(api, without_actions, database, tmp_path)
+    bot = start_front_end(env, tmp_path / "bot.log")
+    try:
+        api.wait_for_call("getUpdates", timeout=SLOW)
+        person = api.new_user("Alex")
+        person.send_text("i cant breathe")
+        assert "116 123" in (person.wait_for_text("999", timeout=SLOW).text or "")
+    finally:
+        stop_front_end(bot)
+
+
+def own_words_answers() -> list[str]:
+    """Every answer in people's own words the model was trained on (nlu_data/nlu/own_words.yml)."""
+    data = yaml.safe_load((REPO / "nlu_data" / "nlu" / "own_words.yml").read_text())
+    return [
+        line.strip()[2:]
+        for block in data["nlu"]
+        for line in str(block.get("examples", "")).splitlines()
+        if line.strip().startswith("- ")
+    ]
+
+
+def test_no_own_words_answer_is_a_clear_disclosure(servers: Servers) -> None:
+    """Through the running pipeline (model and list): at most a gentle question, never a flag."""
+    clear = []
+    for words in own_words_answers():
+        body = json.dumps({"text": words}).encode()
+        request = urllib.request.Request(
+            f"{servers.rasa_url}/model/parse", body, {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            if json.loads(response.read())["intent"]["name"] == "disclosure":
+                clear.append(words)
+    assert len(own_words_answers()) > 100
+    assert clear == []
