@@ -105,6 +105,7 @@ def test_what_was_found_reaches_the_tracker(servers: Servers) -> None:
         "kind": "self_harm",
         "words": "take all my tablets",
         "found_by": "list",
+        "tier": "clear",
     }
 
 
