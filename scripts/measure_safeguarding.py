@@ -7,7 +7,7 @@ corpus (the held-out part unless told otherwise):
   recall          disclosures heard, in either tier (clear: stop and flag; possible: ask)
   false alarms    look-alikes taken for a disclosure: clear tier, and either tier
 both overall and per category or kind, for the whole pipeline and for the model alone (its
-own first choice is `disclosure` at the pipeline's threshold).
+own first choice is `disclosure`, at least as sure as the possible tier needs).
 
 Usage (after training):
     .venv/bin/python scripts/measure_safeguarding.py [--part dev|held_out|all] [-v]
@@ -30,10 +30,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.launcher.servers import Servers, ServerSettings  # noqa: E402
+from ras_core.domain.safeguarding import patterns  # noqa: E402
 from tests.support.safeguarding_corpus import Sentence, load_corpus  # noqa: E402
 
 TIERS = {"disclosure": "clear", "possible_disclosure": "possible"}
-MODEL_THRESHOLD = 0.4  # as bot/rasa/config.yml gives SafeguardingClassifier
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,8 @@ def hear(rasa_url: str, sentence: Sentence) -> Heard:
     parsed = parse(rasa_url, sentence.text)
     tier = TIERS.get(str((parsed.get("intent") or {}).get("name")), "")
     model = parsed.get("model_intent") or {}
-    alone = (
-        model.get("name") == "disclosure" and float(model.get("confidence", 0)) >= MODEL_THRESHOLD
-    )
+    confidence = float(model.get("confidence", 0))
+    alone = model.get("name") == "disclosure" and confidence >= patterns().model_possible_from
     return Heard(sentence, tier, alone)
 
 

@@ -92,8 +92,8 @@ def table(found: list[tuple[Sentence, str, float]]) -> None:
     print(f"dev-B: {len(disclosures)} disclosures, {len(look_alikes)} look-alikes")
     print("threshold clear  recall  false clear  false either")
     best = None
-    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-        for clear in (0.8, 0.9, 0.95, 0.98, 0.99):
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98):
+        for clear in (0.8, 0.9, 0.95, 0.98, 0.99, 1.01):  # 1.01: the model alone is never clear
             if clear < threshold:
                 continue
             heard = sum(bool(tier(t, s, threshold, clear)) for _, t, s in disclosures)

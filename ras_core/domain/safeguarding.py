@@ -37,6 +37,15 @@ class SafeguardingPatterns:
     harmless: tuple[re.Pattern[str], ...]
     disclosures: tuple[tuple[str, re.Pattern[str]], ...]
     possible: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    # The model's own `disclosure`: possible from this confidence, clear from that one.
+    model_possible_from: float = 0.4
+    model_clear_from: float = 0.8
+
+    def model_tier(self, confidence: float) -> str | None:
+        """The tier for the model's `disclosure` at this confidence, or None (not heard)."""
+        if confidence >= self.model_clear_from:
+            return CLEAR
+        return POSSIBLE if confidence >= self.model_possible_from else None
 
     def find(self, message: str) -> Disclosure | None:
         text = normalise(message)
@@ -77,7 +86,15 @@ def parse_patterns(path: Path) -> SafeguardingPatterns:
         raise DataFileError(path, "harmless/disclosures", problem) from error
     except re.error as error:
         raise DataFileError(path, "patterns", f"has a broken pattern: {error}") from error
-    return SafeguardingPatterns(harmless, disclosures, possible)
+    model = data.get("model") or {}
+    try:
+        possible_from = float(model.get("possible_from", 0.4))
+        clear_from = float(model.get("clear_from", 0.8))
+    except (TypeError, ValueError, AttributeError) as error:
+        raise DataFileError(
+            path, "model", "possible_from and clear_from must be numbers"
+        ) from error
+    return SafeguardingPatterns(harmless, disclosures, possible, possible_from, clear_from)
 
 
 def _listed(kinds: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:

@@ -12,7 +12,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa.components.safeguarding import SAFEGUARDING_KEY, SafeguardingClassifier
-from ras_core.domain.safeguarding import harmless_saying
+from ras_core.domain.safeguarding import harmless_saying, patterns
 from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,33 +78,28 @@ def test_an_overruled_disclosure_with_a_weak_next_guess_falls_back() -> None:
     assert [i["name"] for i in parsed[INTENT_RANKING_KEY]] == ["nlu_fallback", "greet"]
 
 
-def test_the_models_own_sure_disclosure_is_kept_clear_and_marked() -> None:
-    parsed = classified(message("  nobody feeds mum  ", ("disclosure", 0.8), ("deny", 0.1)))
-    assert parsed[INTENT] == {"name": "disclosure", "confidence": 0.8}
-    expected = {"kind": "", "words": "nobody feeds mum", "found_by": "model", "tier": "clear"}
+def test_the_models_own_disclosure_is_possible_and_marked() -> None:
+    """The model is as sure of its mistakes as of its hits: alone, it only ever asks gently."""
+    parsed = classified(message("  nobody feeds mum  ", ("disclosure", 0.97), ("deny", 0.01)))
+    assert parsed[INTENT] == {"name": "possible_disclosure", "confidence": 0.97}
+    expected = {"kind": "", "words": "nobody feeds mum", "found_by": "model", "tier": "possible"}
     assert parsed[SAFEGUARDING_KEY] == expected
-    assert parsed["model_intent"] == {"name": "disclosure", "confidence": 0.8}
+    assert parsed["model_intent"] == {"name": "disclosure", "confidence": 0.97}
 
 
-def test_the_models_less_sure_disclosure_is_possible() -> None:
-    parsed = classified(message("hes not nice to me", ("disclosure", 0.6), ("deny", 0.2)))
-    assert parsed[INTENT] == {"name": "possible_disclosure", "confidence": 0.6}
-    assert parsed[SAFEGUARDING_KEY]["tier"] == "possible"
+def test_the_tiers_follow_the_thresholds_in_the_data_file() -> None:
+    found = patterns()
+    assert found.model_tier(found.model_possible_from) == "possible"
+    assert found.model_tier(found.model_clear_from) == "clear"
+    assert found.model_tier(found.model_possible_from - 0.01) is None
 
 
-def test_the_models_disclosure_counts_even_when_too_close_to_call() -> None:
-    """FallbackClassifier's ambiguity rule would hide it; a missed disclosure costs more."""
-    msg = message("hes horrible to me", ("disclosure", 0.48), ("out_of_scope", 0.42), fallback=True)
+def test_a_model_disclosure_below_the_possible_tier_is_overruled() -> None:
+    below = patterns().model_possible_from - 0.05
+    msg = message("hes horrible to me", ("disclosure", below), ("out_of_scope", 0.02))
     parsed = classified(msg)
-    assert parsed[INTENT] == {"name": "possible_disclosure", "confidence": 0.48}
-    assert parsed[SAFEGUARDING_KEY]["found_by"] == "model"
-
-
-def test_hidden_characters_and_accents_do_not_hide_a_disclosure() -> None:
-    for text in ("I want to k\u200bill myself", "i wánt to díe", "ｉ want to die"):
-        parsed = classified(message(text, ("greet", 0.9)))
-        assert parsed[INTENT]["name"] == "disclosure", text
-        assert parsed[SAFEGUARDING_KEY]["tier"] == "clear"
+    assert parsed[INTENT]["name"] == "nlu_fallback"
+    assert SAFEGUARDING_KEY not in parsed
 
 
 def test_a_weak_model_disclosure_stays_a_fallback() -> None:
@@ -126,3 +121,10 @@ def test_it_runs_last_in_the_pipeline() -> None:
         "FallbackClassifier",
         "bot.rasa.components.safeguarding.SafeguardingClassifier",
     ]
+
+
+def test_hidden_characters_and_accents_do_not_hide_a_disclosure() -> None:
+    for text in ("I want to k\u200bill myself", "i w\u00e1nt to d\u00ede", "\uff49 want to die"):
+        parsed = classified(message(text, ("greet", 0.9)))
+        assert parsed[INTENT]["name"] == "disclosure", text
+        assert parsed[SAFEGUARDING_KEY]["tier"] == "clear"

@@ -5,11 +5,12 @@ Placed after FallbackClassifier in bot/rasa/config.yml. For each message:
 1. The list in ras_core/data/safeguarding.yml matches: a clear pattern gives `disclosure`,
    a possible one `possible_disclosure`, with confidence 1.0. The list only ever adds.
 2. Otherwise the model's own first choice (before any fallback) is `disclosure`:
-   - kept as `disclosure` from `clear_threshold`, and as `possible_disclosure` from `threshold`,
-     even if the fallback classifier found it too close to another intent: a missed
-     disclosure costs more than a false alarm;
-   - overruled when the message holds a known harmless saying ("my back is killing me") and
-     the list found nothing: the next intent in the ranking is used instead.
+   - kept as `disclosure` or `possible_disclosure` by its confidence, from the thresholds in
+     ras_core/data/safeguarding.yml (`model`), even if the fallback classifier found it too
+     close to another intent: a missed disclosure costs more than a false alarm;
+   - overruled when the message holds a known harmless saying ("my back is killing me"), or
+     the model is not sure enough for even the possible tier, and the list found nothing:
+     the next intent in the ranking is used instead.
 Button payloads ("/resume") are left to Rasa's RegexMessageHandler.
 
 What was found goes into the parse data under "safeguarding", which reaches the tracker's
@@ -37,7 +38,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from ras_core.domain.safeguarding import CLEAR, POSSIBLE, find_disclosure, harmless_saying
+from ras_core.domain.safeguarding import CLEAR, find_disclosure, harmless_saying, patterns
 
 SAFEGUARDING_KEY = "safeguarding"
 MODEL_INTENT_KEY = "model_intent"
@@ -58,18 +59,15 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
             "intent": "disclosure",
             # The intent the rules answer by asking whether the person is safe (possible).
             "possible_intent": "possible_disclosure",
-            # The model's `disclosure` counts from this confidence (as FallbackClassifier's).
-            # Also: below it, an overruled disclosure falls back to nlu_fallback.
+            # An overruled disclosure falls back to nlu_fallback when the model's next choice
+            # is under this (as FallbackClassifier's). The tiers' own thresholds are data.
             "threshold": 0.4,
-            # From this confidence the model's `disclosure` is clear; below it, possible.
-            "clear_threshold": 0.8,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.intent = str(config.get("intent", "disclosure"))
         self.possible_intent = str(config.get("possible_intent", "possible_disclosure"))
         self.threshold = float(config.get("threshold", 0.4))
-        self.clear_threshold = float(config.get("clear_threshold", 0.8))
 
     @classmethod
     def create(
@@ -113,11 +111,13 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
             self._overrule(message, rest)
             return
         confidence = float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-        if confidence >= self.threshold:
-            tier = CLEAR if confidence >= self.clear_threshold else POSSIBLE
-            intent = self.intent if tier == CLEAR else self.possible_intent
-            self._set(message, {**ranking[0], INTENT_NAME_KEY: intent}, rest)
-            self._found(message, "", text.strip(), "model", tier)
+        tier = patterns().model_tier(confidence)
+        if tier is None:  # not sure enough to ask even gently: the model's next choice
+            self._overrule(message, rest)
+            return
+        intent = self.intent if tier == CLEAR else self.possible_intent
+        self._set(message, {**ranking[0], INTENT_NAME_KEY: intent}, rest)
+        self._found(message, "", text.strip(), "model", tier)
 
     def _overrule(self, message: Message, rest: list[dict[str, Any]]) -> None:
         """The model took a harmless saying for a disclosure: use its next choice."""
