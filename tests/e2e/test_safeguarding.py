@@ -110,14 +110,20 @@ def test_what_was_found_reaches_the_tracker(servers: Servers) -> None:
 
 
 def test_the_model_hears_what_the_list_does_not(servers: Servers, store: Store) -> None:
-    """A training sentence the list has no pattern for: only the model can hear it."""
+    """A training sentence the list has no pattern for: only the model can hear it, and alone
+    it asks gently (the possible tier); "I need help now" then flags the case urgent."""
     sender = "rest:sg-model"
-    reply = at_question_2(servers, sender).says("he hasnt been fed")
-    assert "999" in reply and "116 123" in reply
-    assert tracker(servers, sender)["latest_message"]["safeguarding"]["found_by"] == "model"
+    person = at_question_2(servers, sender)
+    reply = person.says("he hasnt been fed")
+    assert "Are you safe right now?" in reply and "999" in reply and "116 123" in reply
+    found = tracker(servers, sender)["latest_message"]["safeguarding"]
+    assert found["found_by"] == "model" and found["tier"] == "possible"
+    case = case_of(store, sender)
+    assert case is not None and not case.urgent
+    person.taps("I need help now")
     case = case_of(store, sender)
     assert case is not None and case.urgent
-    assert case.urgent_reason == "heard by the language model: 'he hasnt been fed'"
+    assert case.urgent_reason == "asked for help now, after: 'he hasnt been fed'"
 
 
 def test_a_disclosure_before_any_question(servers: Servers, store: Store) -> None:
