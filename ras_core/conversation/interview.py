@@ -128,6 +128,8 @@ class Interview:
             return [Say("help")]
         if kind == "repeat":
             return []
+        if kind == "greet" and self.stage in (Stage.CONSENT, Stage.WHO):
+            return []  # nothing is saved yet: no "hello again", just the question once more
         if kind in SMALL_TALK:
             return [Say(SMALL_TALK[kind])]
         if kind == "start_again":

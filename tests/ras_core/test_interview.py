@@ -77,6 +77,18 @@ def test_consent_comes_first_and_is_stored(chat: Chat) -> None:
     assert chat.interview().stage is InterviewStage.WHO
 
 
+def test_a_new_person_saying_hello_again_is_not_told_their_answers_are_saved(
+    chat: Chat,
+) -> None:
+    assert chat.send("hello", "greet").says == []
+    assert chat.prompt_keys() == ["consent"]
+    chat.send("yes", "affirm")
+    assert chat.send("hiya", "greet").says == []
+    assert chat.prompt_keys() == ["ask_who"]
+    chat.send("/for_myself", "for_myself")
+    assert chat.send("hello", "greet").says == [Say("small_talk_greet")]
+
+
 def test_saying_no_to_consent_ends_kindly(chat: Chat) -> None:
     outcome = chat.send("no", "deny")
     assert outcome.finished
