@@ -108,6 +108,15 @@ def patterns() -> SafeguardingPatterns:
     return parse_patterns(PATTERNS_FILE)
 
 
+def has_words(message: str) -> bool:
+    """Whether a model could read anything into the message: at least three different letters.
+
+    A keyboard mash of one letter ("xxxxxxxx"), emoji or marks alone give the model nothing
+    to go on, however sure it says it is; only the list may find danger in them.
+    """
+    return len({c for c in normalise(message) if c.isalpha()}) >= 3
+
+
 def find_disclosure(message: str) -> Disclosure | None:
     return patterns().find(message)
 

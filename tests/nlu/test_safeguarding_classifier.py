@@ -128,3 +128,9 @@ def test_hidden_characters_and_accents_do_not_hide_a_disclosure() -> None:
         parsed = classified(message(text, ("greet", 0.9)))
         assert parsed[INTENT]["name"] == "disclosure", text
         assert parsed[SAFEGUARDING_KEY]["tier"] == "clear"
+
+
+def test_a_mash_of_one_letter_is_not_heard_from_the_model() -> None:
+    parsed = classified(message("x" * 2000, ("disclosure", 0.999), ("out_of_scope", 0.0005)))
+    assert parsed[INTENT]["name"] == "nlu_fallback"
+    assert SAFEGUARDING_KEY not in parsed

@@ -38,7 +38,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from ras_core.domain.safeguarding import CLEAR, find_disclosure, harmless_saying, patterns
+from ras_core.domain.safeguarding import (
+    CLEAR,
+    find_disclosure,
+    harmless_saying,
+    has_words,
+    patterns,
+)
 
 SAFEGUARDING_KEY = "safeguarding"
 MODEL_INTENT_KEY = "model_intent"
@@ -111,7 +117,7 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
             self._overrule(message, rest)
             return
         confidence = float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-        tier = patterns().model_tier(confidence)
+        tier = patterns().model_tier(confidence) if has_words(text) else None
         if tier is None:  # not sure enough to ask even gently: the model's next choice
             self._overrule(message, rest)
             return
