@@ -25,18 +25,21 @@ class Sentence:
 
 @cache
 def load_corpus() -> tuple[Sentence, ...]:
-    disclosures = yaml.safe_load((FOLDER / "disclosures.yml").read_text(encoding="utf-8"))
-    look_alikes = yaml.safe_load((FOLDER / "look_alikes.yml").read_text(encoding="utf-8"))
-    return tuple(
-        [
-            Sentence(str(d["text"]), True, str(d["category"]), str(d["split"]))
-            for d in disclosures["disclosures"]
-        ]
-        + [
-            Sentence(str(d["text"]), False, str(d["kind"]), str(d["split"]), str(d["context"]))
-            for d in look_alikes["look_alikes"]
-        ]
-    )
+    """Every sentence: the first files (split once) and the later, development-only ones."""
+    found: list[Sentence] = []
+    for path in sorted(FOLDER.glob("disclosures*.yml")):
+        for d in _read(path, "disclosures"):
+            found.append(Sentence(str(d["text"]), True, str(d["category"]), str(d["split"])))
+    for path in sorted(FOLDER.glob("look_alikes*.yml")):
+        for d in _read(path, "look_alikes"):
+            kind, context = str(d["kind"]), str(d["context"])
+            found.append(Sentence(str(d["text"]), False, kind, str(d["split"]), context))
+    return tuple(found)
+
+
+def _read(path: Path, key: str) -> list[dict[str, object]]:
+    entries: list[dict[str, object]] = yaml.safe_load(path.read_text(encoding="utf-8"))[key]
+    return entries
 
 
 def part(split: str, disclosure: bool) -> list[Sentence]:
