@@ -69,4 +69,8 @@ def latest_turn(tracker: Tracker) -> Turn:
         from_button=text.startswith("/"),
         # The Telegram front end marks words it heard in a voice note (REST "metadata").
         spoken=bool((message.get("metadata") or {}).get("spoken")),
+        alternatives=tuple(
+            (str(entry.get("name")), float(entry.get("confidence") or 0.0))
+            for entry in (message.get("intent_ranking") or [])[1:]
+        ),
     )

@@ -36,6 +36,7 @@ INTENT_MOVES = {
     "greet", "goodbye", "thanks", "bot_challenge", "out_of_scope", "for_myself", "for_someone_else"
 }  # fmt: skip
 CONFIDENT = 0.6
+EVERYDAY_ANSWER = "everyday_answer"
 
 _FILLER = r"(?:the|option|letter|answer|number|no\.?|its|it's|it is|i choose|i pick|pick|choose)"
 _LETTER = re.compile(rf"^\s*(?:{_FILLER}\s+)*\(?([a-h])\)?\s*(?:please|pls|plz)?\s*[.!]*\s*$", re.I)
@@ -75,6 +76,8 @@ class Turn:
     option: str | None = None  # the letter the NLU model found, if any
     from_button: bool = False
     spoken: bool = False  # heard from a voice note (the front end checked the words first)
+    # The model's other intents, best first: (name, confidence).
+    alternatives: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,14 @@ def understand(turn: Turn, labels: Mapping[str, str]) -> Meaning:
     if intent in DESCRIBE_INTENTS and DESCRIBE_INTENTS[intent] in labels:
         # Own words are a guess at a statement: always check it back.
         return Meaning("answer", DESCRIBE_INTENTS[intent], how="words", sure=False)
+    if intent == EVERYDAY_ANSWER:
+        # An everyday answer (taught so the model knows it is not a disclosure): the model's
+        # best statement among its other intents is still a guess worth checking back.
+        guess = next(
+            (DESCRIBE_INTENTS[n] for n, _ in turn.alternatives if n in DESCRIBE_INTENTS), None
+        )
+        if guess in labels:
+            return Meaning("answer", guess, how="words", sure=False)
     if intent in INTENT_MOVES and confident:
         return Meaning(intent)
     if intent in ("affirm", "deny") and confident:

@@ -79,3 +79,16 @@ def test_letters_not_on_offer_are_not_answers() -> None:
 )
 def test_read_number(text: str, number: int | None) -> None:
     assert read_number(text) == number
+
+
+def test_an_everyday_answer_is_checked_against_the_models_best_statement() -> None:
+    labels = {"A": "A lot of help", "B": "Some help", "C": "A little help", "D": "No help"}
+    turn = Turn(
+        "I can't go out on my own at all",
+        "everyday_answer",
+        0.7,
+        alternatives=(("out_of_scope", 0.1), ("describe_lot_of_help", 0.08)),
+    )
+    assert understand(turn, labels) == Meaning("answer", "A", how="words", sure=False)
+    alone = Turn("we have a cat", "everyday_answer", 0.9, alternatives=(("greet", 0.05),))
+    assert understand(alone, labels) == Meaning("unclear")
