@@ -16,12 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from actions.base import Speaker, ThinAction
 from actions.context import interview, latest_turn, store
 from ras_core import deployment
-from ras_core.conversation.attention import (
-    note_possible_concern,
-    raise_concern,
-    urgent_reason,
-    words_before_help_now,
-)
+from ras_core.conversation.attention import concern_words, note_possible_concern, raise_concern
 from ras_core.conversation.say import Say
 
 log = logging.getLogger(__name__)
@@ -41,9 +36,7 @@ class ActionSafeguarding(ThinAction):
             current = interview(tracker)
             who, in_questions = current.who, current.assessment is not None
             assessment_id = current.assessment.id if current.assessment else None
-            words, reason = words_before_help_now(store(), current.person, text)
-            if found:
-                reason = urgent_reason(found, text)
+            words, reason = concern_words(store(), current.person, text, found)
             raise_concern(store(), current.person, assessment_id, words, reason)
         except Exception:
             # The person must still hear the rest, whatever went wrong here.

@@ -71,14 +71,17 @@ def note_possible_concern(
     return Casework(store).record_contact(person, assessment_id, POSSIBLE_CONCERN, words)
 
 
-def words_before_help_now(store: Store, person: Person, text: str) -> tuple[str, str]:
-    """For "I need help now" (a button): the words that led to it, and the urgent reason."""
-    earlier = [
-        r.words for r in store.people.contact_requests(person.id) if r.reason == POSSIBLE_CONCERN
-    ]
-    if not earlier or not text.startswith("/"):
-        return text, urgent_reason({}, text)
-    return earlier[-1], f"asked for help now, after: '{_quote(earlier[-1])}'"
+def concern_words(
+    store: Store, person: Person, text: str, found: Mapping[str, Any]
+) -> tuple[str, str]:
+    """The words to keep and the urgent reason a coordinator reads. For "I need help now"
+    (a button) they are the words that led to it, kept when the person was asked."""
+    if text.startswith("/"):
+        requests = store.people.contact_requests(person.id)
+        earlier = [r.words for r in requests if r.reason == POSSIBLE_CONCERN]
+        if earlier:
+            return earlier[-1], f"asked for help now, after: '{_quote(earlier[-1])}'"
+    return text, urgent_reason(found, text)
 
 
 def urgent_reason(found: Mapping[str, Any], text: str) -> str:
