@@ -14,16 +14,14 @@ Usage: .venv/bin/python scripts/build_safeguarding_nlu.py   (then retrain: make 
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
-
-import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from ras_core.domain.safeguarding import normalise  # noqa: E402
+from tests.support.nlu_examples import all_examples  # noqa: E402
 from tests.support.safeguarding_corpus import load_corpus  # noqa: E402
 from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES  # noqa: E402
 
@@ -38,15 +36,7 @@ HEADER = """\
 
 def existing_examples() -> set[str]:
     found = {normalise(text) for text in [*(t for t, _ in DISCLOSURES), *LOOK_ALIKES]}
-    for path in (REPO / "nlu_data" / "nlu").glob("*.yml"):
-        if path == OUT:
-            continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu", []):
-            for line in str(block.get("examples", "")).splitlines():
-                if line.strip().startswith("- "):
-                    found.add(normalise(re.sub(r"\[([^\]]+)\][({][^)}]*[)}]", r"\1", line[2:])))
-    return found
+    return found | {normalise(text) for text in all_examples(skip=OUT)}
 
 
 def example(text: str) -> str:

@@ -22,6 +22,8 @@ import sys
 import tempfile
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def rasa_for_parsing(model: Path | None = None) -> Iterator[str]:
+    """The Rasa server alone (no action server), on free ports over a scratch database; its URL."""
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = ServerSettings.current()
+        settings.rasa_port, settings.action_port = free_port(), free_port()
+        settings.database_url = f"sqlite:///{Path(scratch) / 'parse.db'}"
+        settings.log_dir = Path(scratch)
+        settings.model = model or settings.model
+        with Servers(settings) as servers:
+            servers.start_rasa()
+            servers.wait_ready()
+            yield servers.rasa_url
 
 
 def parse(rasa_url: str, text: str) -> dict[str, Any]:
@@ -111,17 +128,9 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and alarms")
     args = parser.parse_args()
     sentences = [s for s in load_corpus() if args.part in ("all", s.split)]
-    with tempfile.TemporaryDirectory() as scratch:
-        settings = ServerSettings.current()
-        settings.rasa_port = free_port()
-        settings.action_port = free_port()
-        settings.database_url = f"sqlite:///{Path(scratch) / 'measure.db'}"
-        settings.log_dir = Path(scratch)
-        with Servers(settings) as servers:
-            servers.start_rasa()
-            servers.wait_ready()
-            print(f"Part: {args.part}, through the Rasa server at {servers.rasa_url}\n")
-            heard = [hear(servers.rasa_url, sentence) for sentence in sentences]
+    with rasa_for_parsing() as rasa_url:
+        print(f"Part: {args.part}, through the Rasa server at {rasa_url}\n")
+        heard = [hear(rasa_url, sentence) for sentence in sentences]
     report(heard, args.verbose)
     return 0
 

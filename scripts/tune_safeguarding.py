@@ -15,20 +15,16 @@ use is the one with the best recall within the targets (clear 2%, either 10%).
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
-import tempfile
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.launcher.servers import Servers, ServerSettings  # noqa: E402
 from ras_core.domain.safeguarding import find_disclosure, harmless_saying  # noqa: E402
 from scripts import build_safeguarding_nlu  # noqa: E402
-from scripts.measure_safeguarding import free_port  # noqa: E402
+from scripts.measure_safeguarding import parse, rasa_for_parsing  # noqa: E402
 from tests.support.safeguarding_corpus import Sentence, load_corpus  # noqa: E402
 
 FOLD = REPO / "var" / "tune"
@@ -59,24 +55,14 @@ def fold() -> None:
 def confidences(model: Path) -> list[tuple[Sentence, str, float]]:
     """Each dev-B sentence with the list's tier ("" if none) and the model's disclosure score."""
     found = []
-    with tempfile.TemporaryDirectory() as scratch:
-        settings = ServerSettings.current()
-        settings.rasa_port, settings.action_port = free_port(), free_port()
-        settings.database_url = f"sqlite:///{Path(scratch) / 'tune.db'}"
-        settings.log_dir, settings.model = Path(scratch), model
-        with Servers(settings) as servers:
-            servers.start_rasa()
-            servers.wait_ready()
-            for sentence in dev_b():
-                body = json.dumps({"text": sentence.text}).encode()
-                request = urllib.request.Request(f"{servers.rasa_url}/model/parse", body)
-                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-                    model_intent = json.loads(response.read()).get("model_intent") or {}
-                listed = find_disclosure(sentence.text)
-                score = 0.0
-                if model_intent.get("name") == "disclosure" and not harmless_saying(sentence.text):
-                    score = float(model_intent.get("confidence", 0.0))
-                found.append((sentence, listed.tier if listed else "", score))
+    with rasa_for_parsing(model) as rasa_url:
+        for sentence in dev_b():
+            model_intent = parse(rasa_url, sentence.text).get("model_intent") or {}
+            listed = find_disclosure(sentence.text)
+            score = 0.0
+            if model_intent.get("name") == "disclosure" and not harmless_saying(sentence.text):
+                score = float(model_intent.get("confidence", 0.0))
+            found.append((sentence, listed.tier if listed else "", score))
     return found
 
 

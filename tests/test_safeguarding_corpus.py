@@ -7,13 +7,11 @@ folded the same way the list folds text, in the NLU data or the pattern file.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
 from ras_core.domain.safeguarding import PATTERNS_FILE, normalise
+from tests.support.nlu_examples import all_examples
 from tests.support.safeguarding_corpus import SPLITS, load_corpus, part
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,14 +23,7 @@ CATEGORIES = {
 
 
 def nlu_examples() -> set[str]:
-    found: set[str] = set()
-    for path in (REPO / "nlu_data" / "nlu").glob("*.yml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu", []):
-            for line in str(block.get("examples", "")).splitlines():
-                if line.strip().startswith("- "):
-                    found.add(normalise(re.sub(r"\[([^\]]+)\][({][^)}]*[)}]", r"\1", line[2:])))
-    return found
+    return {normalise(text) for text in all_examples()}
 
 
 def test_the_corpus_has_600_of_each_kind_and_200_of_each_held_out() -> None:

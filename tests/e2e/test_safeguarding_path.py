@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.launcher.servers import Servers, ServerSettings
 from ras_core.store import Store, open_store
@@ -33,6 +32,7 @@ from tests.e2e.test_telegram_journey import (
     stop_front_end,
 )
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.nlu_examples import NLU_DIR, examples_in
 
 pytestmark = pytest.mark.e2e
 POSSIBLE = "nobody helps me"  # a possible pattern: also an ordinary answer to some questions
@@ -160,13 +160,7 @@ def test_with_the_action_server_down_telegram_still_gives_the_numbers(
 
 def own_words_answers() -> list[str]:
     """Every answer in people's own words the model was trained on (nlu_data/nlu/own_words.yml)."""
-    data = yaml.safe_load((REPO / "nlu_data" / "nlu" / "own_words.yml").read_text())
-    return [
-        line.strip()[2:]
-        for block in data["nlu"]
-        for line in str(block.get("examples", "")).splitlines()
-        if line.strip().startswith("- ")
-    ]
+    return [text for found in examples_in(NLU_DIR / "own_words.yml").values() for text in found]
 
 
 def test_no_own_words_answer_is_a_clear_disclosure(servers: Servers) -> None:
