@@ -36,7 +36,12 @@ class Store:
 
 
 def open_store(url: str | None = None) -> Store:
-    """The store for this URL (DATABASE_URL, or the local SQLite file), migrated first."""
+    """The store for this URL (DATABASE_URL, or the local SQLite file), migrated first.
+
+    Every process calls this; when the database is up to date (the launcher migrates before
+    the servers start) it only reads the revision, and otherwise one process at a time
+    migrates under a lock (see ras_core.store.migrate).
+    """
     from ras_core.store.engine import make_engine
     from ras_core.store.migrate import migrate
 

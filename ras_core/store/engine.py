@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine, make_url
 from ras_core import settings
 from ras_core.settings import REPO
 
+BUSY_TIMEOUT_MS = 30_000
+
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
@@ -37,16 +39,30 @@ def database_url() -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Every connection: foreign keys on, wait up to 30 s for a lock, and the file in WAL mode.
+
+    WAL lets readers go on while one writer writes, so the servers (and Rasa's tracker store,
+    which opens the same file) wait for each other instead of failing. It is a property of the
+    file, set by whichever connection comes first; synchronous=NORMAL is safe only under WAL.
+    """
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode not in ("wal", "memory"):
+            mode = cursor.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode == "wal":
+            cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
 
 
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         # The action server and Rasa's tracker store share the file: wait for locks, don't fail.
-        engine = create_engine(url, future=True, connect_args={"timeout": 30})
+        engine = create_engine(url, future=True, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

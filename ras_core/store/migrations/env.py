@@ -1,21 +1,20 @@
-"""Alembic environment: uses the engine handed over by ras_core.store.migrate, or DATABASE_URL."""
+"""Alembic environment: runs on the connection handed over by ras_core.store.migrate.
+
+That connection is already in a transaction and holds the migration lock, so every step runs
+in that one transaction: use `migrate()`, or `python -m ras_core.store.migrate upgrade`.
+"""
 
 from __future__ import annotations
 
 from alembic import context
 
-from ras_core.store.engine import make_engine
+from ras_core.store.migrate import VERSION_TABLE
 from ras_core.store.schema import metadata
 
-config = context.config
-engine = config.attributes.get("engine") or make_engine()
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("Run migrations with ras_core.store.migrate, which takes the lock first.")
 
-# Keep Alembic's version table apart from Rasa's tracker-store tables in the same database.
-with engine.begin() as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=metadata,
-        version_table="ras_core_alembic_version",
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+context.configure(connection=connection, target_metadata=metadata, version_table=VERSION_TABLE)
+with context.begin_transaction():
+    context.run_migrations()
