@@ -25,9 +25,10 @@ test: bootstrap ## Set everything up, then run every check and test
 	@bash scripts/test.sh
 
 # Accounts first: python -m dashboard.accounts add-team NAME --intake, then add-coordinator.
+# Plain http on this computer, so DASHBOARD_INSECURE_HTTP=1 unless set (0 behind https).
 dashboard: ## Run the coordinators' dashboard on DASHBOARD_HOST:DASHBOARD_PORT (127.0.0.1:8080)
 	@[ -x $(PYTHON) ] || { echo "No .venv yet: run make bootstrap first" >&2; exit 1; }
-	@PYTHONPATH=. $(PYTHON) -m dashboard
+	@PYTHONPATH=. DASHBOARD_INSECURE_HTTP=$${DASHBOARD_INSECURE_HTTP-1} $(PYTHON) -m dashboard
 
 bench: bootstrap ## Time to first reply over Telegram (text, voice out, voice in); dashboard pages
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.telegram_bench

@@ -1,7 +1,12 @@
 """`python -m dashboard`: migrate the database, then serve the dashboard with uvicorn.
 
 DASHBOARD_HOST (127.0.0.1) and DASHBOARD_PORT (8080) say where; DATABASE_URL says which
-database (the local SQLite file by default); DASHBOARD_SECURE_COOKIES=1 behind HTTPS.
+database (the local SQLite file by default). Serve it over https (a reverse proxy in front):
+its cookies are Secure and its pages ask browsers for https only (HSTS).
+DASHBOARD_INSECURE_HTTP=1 turns both off, for plain http on this computer (`make dashboard`
+sets it unless you set it to 0). DASHBOARD_SIGN_INS_PER_ADDRESS (20) and
+DASHBOARD_SIGN_INS_OVERALL (120) are the sign-in tries a minute; DASHBOARD_MAX_BODY_BYTES
+(65536) the largest form. See ras_core/settings.py.
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
-"""The dashboard as a FastAPI app: `create_app(engine_or_url)`."""
+"""The dashboard as a FastAPI app: `create_app(store_or_url)`."""
 
 from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,44 +9,38 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from dashboard import auth, cases, pdf
+from dashboard.guard import Guard
+from dashboard.throttle import SignInThrottle
 from dashboard.web import HERE, SESSION_COOKIE, CsrfRefused, SignInNeeded, render, store
 from ras_core import settings
 from ras_core.casework import Casework
+from ras_core.settings import DashboardSecurity
 from ras_core.store import Store, open_store
-from ras_core.store.accounts import NotFound, Session
+from ras_core.store.accounts import NotFound, Session, made_up_hash
 
-# Pages hold personal data: never cached, never framed, and nothing loaded from elsewhere.
-SECURITY_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-}
+PROBLEMS = {404: "not_found", 413: "too_large"}  # an HTTP error's words on the error page
 
 
-def create_app(store_or_url: Store | str, *, secure_cookies: bool | None = None) -> FastAPI:
-    """The app over this database. A URL is migrated first; a Store is used as it is."""
+def create_app(store_or_url: Store | str, *, security: DashboardSecurity | None = None) -> FastAPI:
+    """The app over this database. A URL is migrated first; a Store is used as it is.
+
+    `security` (cookies, HSTS, sign-in limits, body size) comes from the settings when None.
+    """
     store = open_store(store_or_url) if isinstance(store_or_url, str) else store_or_url
+    security = security or settings.current().dashboard_security
+    made_up_hash()  # now, so that the first sign-in with a name nobody has takes no longer
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
     app.state.casework = Casework(store)
-    if secure_cookies is None:
-        secure_cookies = settings.current().secure_cookies
-    app.state.secure_cookies = secure_cookies
+    app.state.security = security
+    app.state.sign_in_throttle = SignInThrottle(
+        security.sign_ins_per_address, security.sign_ins_overall
+    )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (auth, cases, pdf):
         app.include_router(module.router)
     _handle_errors(app)
-
-    @app.middleware("http")
-    async def _headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        return response
-
+    app.add_middleware(Guard, security=security)
     return app
 
 
@@ -77,5 +69,5 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     def _http(request: Request, error: Exception) -> Response:
         code = error.status_code if isinstance(error, HTTPException) else 500
-        problem = "not_found" if code == 404 else "not_allowed"
+        problem = PROBLEMS.get(code, "not_allowed")
         return render(request, "error.html", _session(request), code, problem=problem)

@@ -2,6 +2,10 @@
 
 The sign-in form carries a random token that must match a cookie set with the form (a
 double-submit check), so another site cannot sign a coordinator in to an account of its own.
+
+A try over the sign-in limits (dashboard/throttle.py) gets 429 before any password is checked.
+Every other failure gets the same page, whether the user name is nobody's, the password is
+wrong, or the account is locked or disabled, so the page does not tell which names exist.
 """
 
 from __future__ import annotations
@@ -13,17 +17,20 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
+from dashboard.throttle import SignInThrottle
 from dashboard.web import (
     SESSION_COOKIE,
     SIGN_IN_COOKIE,
     CsrfRefused,
     Posted,
     accounts,
+    clear_cookie,
     render,
     same,
     set_cookie,
     store,
 )
+from ras_core.store.accounts import Busy
 
 router = APIRouter()
 SIGN_IN_PATH = "/sign-in"
@@ -34,6 +41,15 @@ RETURN_TO = re.compile(r"/(cases/[0-9]{1,12}(/audit)?)?")
 def return_to(path: str) -> str:
     """The page to go back to after signing in; the queue for anything else (no open redirect)."""
     return path if RETURN_TO.fullmatch(path) else "/"
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client is not None else ""
+
+
+def throttle(request: Request) -> SignInThrottle:
+    found: SignInThrottle = request.app.state.sign_in_throttle
+    return found
 
 
 def sign_in_address(path: str) -> str:
@@ -82,14 +98,25 @@ def sign_in(
 ) -> Response:
     if not same(sign_in_token, request.cookies.get(SIGN_IN_COOKIE, "")):
         raise CsrfRefused()
+    username = username.strip()
+    if not throttle(request).allow(client_address(request)):
+        return _too_many(request, username, next_page)
     work = accounts(request)
-    result = work.sign_in(username.strip(), password)
-    if result.coordinator is None:
-        problem = "locked" if result.locked else "wrong_password"
-        return _form(request, problem, username.strip(), 401, next_page)
+    try:
+        result = work.sign_in(username, password)
+    except Busy:
+        return _too_many(request, username, next_page)
+    if result.coordinator is None:  # no such account, wrong password, locked or disabled
+        return _form(request, "sign_in_failed", username, 401, next_page)
     response = RedirectResponse(return_to(next_page), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, work.open_session(result.coordinator), "/")
-    response.delete_cookie(SIGN_IN_COOKIE, path=SIGN_IN_PATH)
+    clear_cookie(request, response, SIGN_IN_COOKIE, SIGN_IN_PATH)
+    return response
+
+
+def _too_many(request: Request, username: str, next_page: str) -> Response:
+    response = _form(request, "too_many_sign_ins", username, 429, next_page)
+    response.headers["Retry-After"] = "60"
     return response
 
 
@@ -98,5 +125,5 @@ def sign_out(request: Request, session: Posted) -> Response:
     accounts(request).close_session(request.cookies.get(SESSION_COOKIE, ""))
     store(request).audit.add(session.coordinator.username, "sign_out")
     response = RedirectResponse(f"{SIGN_IN_PATH}?signed_out=1", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    clear_cookie(request, response, SESSION_COOKIE, "/")
     return response

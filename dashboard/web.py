@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from ras_core.casework import Casework
 from ras_core.domain.money import format_money
+from ras_core.settings import DashboardSecurity
 from ras_core.store import Store
 from ras_core.store.accounts import Accounts, Session
 
@@ -59,8 +60,9 @@ def accounts(request: Request) -> Accounts:
     return store(request).accounts
 
 
-def secure_cookies(request: Request) -> bool:
-    return bool(request.app.state.secure_cookies)
+def security(request: Request) -> DashboardSecurity:
+    found: DashboardSecurity = request.app.state.security
+    return found
 
 
 def same(sent: object, expected: str) -> bool:
@@ -100,11 +102,23 @@ def render(
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, path: str) -> None:
+    """HttpOnly, SameSite=Strict, and Secure unless served over plain http on purpose."""
     response.set_cookie(
         name,
         value,
         path=path,
         httponly=True,
         samesite="strict",
-        secure=secure_cookies(request),
+        secure=not security(request).insecure_http,
+    )
+
+
+def clear_cookie(request: Request, response: Response, name: str, path: str) -> None:
+    """Delete a cookie with the flags it was set with (a browser may keep it otherwise)."""
+    response.delete_cookie(
+        name,
+        path=path,
+        httponly=True,
+        samesite="strict",
+        secure=not security(request).insecure_http,
     )

@@ -11,7 +11,9 @@ raises SettingsError naming the variable and what it should be, before anything 
                                   override ras_core/data/council.yml
     RASA_PORT, ACTION_PORT, RASA_URL
     SMTP_HOST, SMTP_PORT, SMTP_FROM, SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS
-    DASHBOARD_URL, DASHBOARD_HOST, DASHBOARD_PORT, DASHBOARD_SECURE_COOKIES
+    DASHBOARD_URL, DASHBOARD_HOST, DASHBOARD_PORT, DASHBOARD_INSECURE_HTTP (1: plain http on
+      this computer: no Secure cookies, no HSTS), DASHBOARD_SIGN_INS_PER_ADDRESS (20) and
+      _OVERALL (120) tries a minute, DASHBOARD_MAX_BODY_BYTES (65536; larger gets 413)
     TELEGRAM_BOT_TOKEN, TELEGRAM_BASE_URL, TELEGRAM_STATE_FILE, TELEGRAM_NEWS_SECONDS,
     TELEGRAM_WEBHOOK_URL, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_WEBHOOK_LISTEN,
     TELEGRAM_WEBHOOK_PORT, TELEGRAM_WEBHOOK_PATH
@@ -21,8 +23,9 @@ raises SettingsError naming the variable and what it should be, before anything 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,6 +88,38 @@ class SpeechSettings:
 
 
 @dataclass(frozen=True)
+class SecretSettings:
+    """Who may talk to the Rasa server. Empty values are made up by the launcher at start."""
+
+    rasa_api_token: str = ""  # Rasa's HTTP API (`--auth-token`): operators and tests only
+    frontend_secret: str = ""  # the front-end channel (the Telegram bot)
+    rest_token: str = ""  # the public REST webhook (integrators, the terminal chat)
+
+    def filled(self) -> SecretSettings:
+        """These secrets, with a new random value for each one not set."""
+        return SecretSettings(
+            *(value or secrets.token_urlsafe(32) for value in astuple(self))  # 43 characters
+        )
+
+    def environment(self) -> dict[str, str]:
+        """The variables that carry them to a child process (credentials.yml reads two)."""
+        return dict(zip(_SECRET_VARIABLES, astuple(self), strict=True))
+
+
+_SECRET_VARIABLES = ("RASA_AUTH_TOKEN", "FRONTEND_SECRET", "REST_TOKEN")
+
+
+@dataclass(frozen=True)
+class DashboardSecurity:
+    """How the dashboard guards itself. The defaults are for a dashboard served over https."""
+
+    insecure_http: bool = False  # plain http: no Secure cookies and no Strict-Transport-Security
+    sign_ins_per_address: int = 20  # sign-in tries a minute from one client address
+    sign_ins_overall: int = 120  # sign-in tries a minute from everyone together
+    max_body_bytes: int = 65_536  # a request body (a form) larger than this gets 413
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     questionnaire: str  # a path, or "" for the default
@@ -100,6 +135,8 @@ class Settings:
     secure_cookies: bool
     telegram: TelegramSettings
     speech: SpeechSettings = field(default_factory=SpeechSettings)
+    secrets: SecretSettings = field(default_factory=SecretSettings)
+    dashboard_security: DashboardSecurity = field(default_factory=DashboardSecurity)
 
 
 def default_database_url() -> str:
@@ -145,10 +182,13 @@ _KNOWN = frozenset(
         "RASA_PORT", "ACTION_PORT", "RASA_URL",
         "SMTP_HOST", "SMTP_PORT", "SMTP_FROM", "SMTP_USER", "SMTP_PASSWORD", "SMTP_STARTTLS",
         "DASHBOARD_URL", "DASHBOARD_HOST", "DASHBOARD_PORT", "DASHBOARD_SECURE_COOKIES",
+        "DASHBOARD_INSECURE_HTTP", "DASHBOARD_SIGN_INS_PER_ADDRESS", "DASHBOARD_SIGN_INS_OVERALL",
+        "DASHBOARD_MAX_BODY_BYTES",
         "TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_STATE_FILE",
         "TELEGRAM_NEWS_SECONDS", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET",
         "TELEGRAM_WEBHOOK_LISTEN", "TELEGRAM_WEBHOOK_PORT", "TELEGRAM_WEBHOOK_PATH",
         "SPEECH_ENGINE", "GTTS_TIMEOUT", "VOICE_CACHE_DIR",
+        *_SECRET_VARIABLES,
     }
 )  # fmt: skip
 
@@ -183,7 +223,40 @@ def _parse(items: tuple[tuple[str, str], ...]) -> Settings:
         secure_cookies=_flag(env, "DASHBOARD_SECURE_COOKIES"),
         telegram=_telegram(env),
         speech=_speech(env),
+        dashboard_security=_dashboard_security(env),
+        secrets=_secrets(env),
     )
+
+
+def _secrets(env: Mapping[str, str]) -> SecretSettings:
+    found = [env.get(name, "").strip() for name in _SECRET_VARIABLES]
+    for name, value in zip(_SECRET_VARIABLES, found, strict=True):
+        if value and (len(value) < 16 or not value.isprintable() or " " in value):
+            raise SettingsError(
+                f"{name} must be at least 16 characters, with no spaces. Leave it unset and "
+                "the launcher makes up a new one each time it starts."
+            )
+    return SecretSettings(*found)
+
+
+def _dashboard_security(env: Mapping[str, str]) -> DashboardSecurity:
+    # DASHBOARD_SECURE_COOKIES=1 (from before secure was the default) still wins: secure.
+    insecure = _flag(env, "DASHBOARD_INSECURE_HTTP") and not _flag(env, "DASHBOARD_SECURE_COOKIES")
+    return DashboardSecurity(
+        insecure_http=insecure,
+        sign_ins_per_address=_whole(env, "DASHBOARD_SIGN_INS_PER_ADDRESS", 20, 100_000),
+        sign_ins_overall=_whole(env, "DASHBOARD_SIGN_INS_OVERALL", 120, 1_000_000),
+        max_body_bytes=_whole(env, "DASHBOARD_MAX_BODY_BYTES", 65_536, 100_000_000),
+    )
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, most: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise SettingsError(f"{name} must be a whole number from 1 to {most}, not {raw!r}.")
+    return int(raw)
 
 
 def _council(env: Mapping[str, str]) -> dict[str, str]:

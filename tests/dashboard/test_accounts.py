@@ -105,10 +105,13 @@ def test_the_commands_run_as_modules_with_the_password_piped_in(
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = environment(database, DASHBOARD_PORT=str(port))
+    env.pop("DASHBOARD_INSECURE_HTTP", None)  # as deployed: Secure cookies and HSTS
     server = subprocess.Popen([sys.executable, "-m", "dashboard"], env=env, cwd=tmp_path)
     try:
         page = _wait_for(f"http://127.0.0.1:{port}/sign-in")
         assert "Sign in" in page.text and page.headers["x-frame-options"] == "DENY"
+        assert "strict-transport-security" in page.headers
+        assert "secure" in page.headers["set-cookie"].lower().split("; ")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -1,9 +1,11 @@
-"""Signing in and out: the form, wrong passwords, the lockout, the cookie and login CSRF."""
+"""Signing in and out: the form, a wrong password, the cookie and login CSRF.
+
+Lockout, limits and failures that look alike: test_sign_in_limits.py. Secure cookies and HSTS:
+test_transport.py.
+"""
 
 from __future__ import annotations
 
-import httpx
-import pytest
 from playwright.sync_api import Page, expect
 
 from ras_core.store.accounts import Coordinator
@@ -13,7 +15,6 @@ from tests.support.dashboard_server import (
     DashboardServer,
     hidden,
     post_sign_in,
-    serve,
 )
 
 WRONG = "not the right password"
@@ -45,26 +46,6 @@ def test_signing_in_opens_the_queue_and_a_wrong_password_says_so(
     expect(page).to_have_url(server.url + "/sign-in")
 
 
-def test_five_wrong_passwords_lock_the_account_for_15_minutes(server: DashboardServer) -> None:
-    coordinator = server.add_coordinator()  # its own account: this one ends up locked
-    with server.client() as client:
-        for _ in range(4):
-            response = post_sign_in(client, coordinator.username, WRONG)
-            assert response.status_code == 401
-            assert "The user name or password is not right" in response.text
-        locked = (
-            "This account is locked because the password was wrong 5 times. "
-            "Please try again in 15 minutes."
-        )
-        assert locked in post_sign_in(client, coordinator.username, WRONG).text
-        # Locked: even the right password is refused, with the same plain message.
-        right = post_sign_in(client, coordinator.username, PASSWORD)
-        assert right.status_code == 401 and locked in right.text
-        assert "dashboard_session" not in client.cookies
-    actions = [e.action for e in server.store.audit.entries() if e.actor == coordinator.username]
-    assert actions[-2:] == ["sign_in_failed", "sign_in_refused"]
-
-
 def test_the_session_cookie_is_http_only_and_same_site_strict(
     server: DashboardServer, coordinator: Coordinator
 ) -> None:
@@ -76,16 +57,7 @@ def test_the_session_cookie_is_http_only_and_same_site_strict(
     )
     flags = {part.strip().lower() for part in cookie.split(";")}
     assert {"httponly", "samesite=strict", "path=/"} <= flags
-    assert "secure" not in flags  # plain http in tests; see the next test
-
-
-def test_cookies_are_secure_when_asked(
-    server: DashboardServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("DASHBOARD_SECURE_COOKIES", "1")
-    with serve(server.store, secure_cookies=None) as url:
-        response = httpx.get(url + "/sign-in")
-    assert "secure" in response.headers["set-cookie"].lower().split("; ")
+    assert "secure" not in flags  # plain http on purpose in tests; see test_transport.py
 
 
 def test_the_sign_in_form_must_carry_its_own_token(

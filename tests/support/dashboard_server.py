@@ -3,6 +3,10 @@
 `dashboard_server` (one per test session) runs it over a fresh SQLite database with two
 teams: North takes new cases, South does not. `DashboardServer.sign_in` gives an httpx client
 signed in through the real sign-in form. Import the fixture into a conftest.py to use it.
+
+The tests talk plain http, so `serve` turns off Secure cookies and HSTS on purpose
+(`insecure_http`, as DASHBOARD_INSECURE_HTTP=1 does), and lifts the sign-in limits that would
+stop a whole test session signing in from 127.0.0.1; tests of those give their own.
 """
 
 from __future__ import annotations
@@ -22,12 +26,16 @@ import uvicorn
 
 from dashboard.app import create_app
 from ras_core.casework import Casework
+from ras_core.settings import DashboardSecurity
 from ras_core.store import Store, open_store
 from ras_core.store.accounts import Coordinator
 
 PASSWORD = "correct horse battery staple"
 INTAKE_TEAM = "North"
 OTHER_TEAM = "South"
+OVER_HTTP = DashboardSecurity(
+    insecure_http=True, sign_ins_per_address=1_000_000, sign_ins_overall=1_000_000
+)
 
 
 @dataclass
@@ -73,12 +81,12 @@ def csrf_token(client: httpx.Client) -> str:
 
 
 @contextmanager
-def serve(store: Store, secure_cookies: bool | None = False) -> Iterator[str]:
-    """Run the app until the block ends; gives its base URL."""
+def serve(store: Store, security: DashboardSecurity | None = OVER_HTTP) -> Iterator[str]:
+    """Run the app until the block ends; gives its base URL. None: security from the settings."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(store, secure_cookies=secure_cookies)
+    app = create_app(store, security=security)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
