@@ -27,13 +27,13 @@ def store() -> Store:
 
 
 def person_key(tracker: Tracker) -> tuple[str, str]:
-    """(channel, id): front ends send "telegram:123"; anything else is keyed by its channel."""
-    sender = tracker.sender_id
-    if ":" in sender:
-        channel, user_id = sender.split(":", 1)
-        if channel and user_id:
-            return channel, user_id
-    return tracker.get_latest_input_channel() or "rest", sender
+    """(channel, id) from the sender id, which Rasa's input channels always namespace
+    ("telegram:123", "rest:abc": bot/rasa/channels). Never from what a request claims about
+    its channel: a bare id (only Rasa's token-protected HTTP API can make one) is kept apart."""
+    channel, _, user_id = tracker.sender_id.partition(":")
+    if channel and user_id:
+        return channel, user_id
+    return "api", tracker.sender_id
 
 
 def person(tracker: Tracker) -> Person:

@@ -53,7 +53,9 @@ def free_port() -> int:
 
 @contextmanager
 def rasa_for_parsing(model: Path | None = None) -> Iterator[str]:
-    """The Rasa server alone (no action server), on free ports over a scratch database; its URL."""
+    """The Rasa server alone (no action server), on free ports over a scratch database.
+
+    Yields the URL of its NLU endpoint (`/model/parse`, with the HTTP API's token)."""
     with tempfile.TemporaryDirectory() as scratch:
         settings = ServerSettings.current()
         settings.rasa_port, settings.action_port = free_port(), free_port()
@@ -63,14 +65,12 @@ def rasa_for_parsing(model: Path | None = None) -> Iterator[str]:
         with Servers(settings) as servers:
             servers.start_rasa()
             servers.wait_ready()
-            yield servers.rasa_url
+            yield f"{servers.rasa_url}/model/parse?token={settings.secrets.rasa_api_token}"
 
 
-def parse(rasa_url: str, text: str) -> dict[str, Any]:
+def parse(parse_url: str, text: str) -> dict[str, Any]:
     body = json.dumps({"text": text}).encode()
-    request = urllib.request.Request(
-        f"{rasa_url}/model/parse", body, {"Content-Type": "application/json"}
-    )
+    request = urllib.request.Request(parse_url, body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         found: dict[str, Any] = json.loads(response.read())
         return found
@@ -129,7 +129,7 @@ def main() -> int:
     args = parser.parse_args()
     sentences = [s for s in load_corpus() if args.part in ("all", s.split)]
     with rasa_for_parsing() as rasa_url:
-        print(f"Part: {args.part}, through the Rasa server at {rasa_url}\n")
+        print(f"Part: {args.part}, through the running Rasa server's /model/parse\n")
         heard = [hear(rasa_url, sentence) for sentence in sentences]
     report(heard, args.verbose)
     return 0

@@ -65,7 +65,8 @@ def serve_until_stopped(servers: Servers) -> None:
     say("")
     say(f"Rasa server:    {servers.rasa_url}")
     say(f"REST webhook:   POST {servers.rest_url}")
-    say('                {"sender": "rest:demo", "message": "hello"}')
+    say('                {"sender": "demo", "message": "hello"}')
+    say(f"                Authorization: Bearer {settings.secrets.rest_token}")
     say(f"Action server:  {servers.actions_url}")
     say(f"Logs:           {settings.log_dir}")
     say("Press Ctrl-C to stop.")
@@ -86,7 +87,8 @@ def telegram_settings() -> TelegramSettings | None:
 def run_telegram(settings: TelegramSettings, servers: Servers) -> int:
     say(f"Telegram bot: starting (Rasa at {servers.rasa_url}). Press Ctrl-C to stop.")
     # PTB handles Ctrl-C itself while it runs; it returns when stopped.
-    return telegram_app.run_checked(settings, servers.rasa_url)
+    secret = servers.settings.secrets.frontend_secret
+    return telegram_app.run_checked(settings, servers.rasa_url, secret)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -110,7 +112,7 @@ def main(argv: list[str]) -> int:
                     return 0
                 if telegram is not None:
                     return run_telegram(telegram, servers)
-                return terminal_chat.chat(servers.rest_url)
+                return terminal_chat.chat(servers.rest_url, settings.secrets.rest_token)
             except KeyboardInterrupt:
                 say("")
                 return 0

@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import IO
 
 from ras_core import settings as project_settings
-from ras_core.settings import REPO, SettingsError
+from ras_core.settings import REPO, SecretSettings, SettingsError
 from ras_core.store.engine import rasa_tracker_store_env
 
 LOG_TAIL_LINES = 40
@@ -41,6 +41,7 @@ class ServerSettings:
     log_dir: Path
     model: Path
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. SMTP_HOST for tests
+    secrets: SecretSettings = field(default_factory=lambda: SecretSettings().filled())
 
     @classmethod
     def current(cls, repo: Path = REPO) -> ServerSettings:
@@ -56,6 +57,7 @@ class ServerSettings:
             database_url=found.database_url,
             log_dir=repo / "var" / "log",
             model=repo / "models" / "assistant.tar.gz",
+            secrets=found.secrets.filled(),  # any not set are made up for this run
         )
 
 
@@ -168,7 +170,8 @@ class Servers:
         self.rasa = _Process(
             "Rasa server",
             settings.log_dir / "rasa.log",
-            f"http://127.0.0.1:{settings.rasa_port}/status",  # 200 once a model is loaded
+            # 200 once a model is loaded (the HTTP API needs its token)
+            f"http://127.0.0.1:{settings.rasa_port}/status?token={settings.secrets.rasa_api_token}",
         )
 
     @property
@@ -178,6 +181,10 @@ class Servers:
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.settings.rasa_port}"
+
+    @property
+    def frontend_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.rasa_port}/webhooks/frontend/webhook"
 
     @property
     def actions_url(self) -> str:
@@ -193,6 +200,10 @@ class Servers:
         env["DATABASE_URL"] = self.settings.database_url
         env["ACTION_PORT"] = str(self.settings.action_port)
         env["RASA_PORT"] = str(self.settings.rasa_port)
+        env.update(self.settings.secrets.environment())
+        # Sanic's request body limits (bytes). Rasa's channels take short JSON messages; the
+        # action server takes a whole conversation from Rasa, on loopback only.
+        env.setdefault("SANIC_REQUEST_MAX_SIZE", "65536")
         paths = [str(self.settings.repo)]
         if env.get("PYTHONPATH"):
             paths.append(env["PYTHONPATH"])
@@ -225,6 +236,7 @@ class Servers:
         self._check_port("action server", "ACTION_PORT", self.settings.action_port)
         env = self.environment()
         env.setdefault("SANIC_HOST", "127.0.0.1")  # the action server's listening address
+        env["SANIC_REQUEST_MAX_SIZE"] = str(16 * 1024 * 1024)
         command = [self._rasa_command(), "run", "actions", "--actions", "actions"]
         command += ["-p", str(self.settings.action_port)]
         self.actions.start(command, self.settings.repo, env)
@@ -238,7 +250,7 @@ class Servers:
         self._check_port("Rasa server", "RASA_PORT", self.settings.rasa_port)
         bot = self.settings.repo / "bot" / "rasa"
         command = [
-            self._rasa_command(), "run", "--enable-api",
+            sys.executable, "-m", "bot.rasa.server", "run", "--enable-api",
             "-i", "127.0.0.1", "-p", str(self.settings.rasa_port),
             "--model", str(model),
             "--endpoints", str(bot / "endpoints.yml"),

@@ -14,10 +14,13 @@ from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     PicklePersistence,
+    TypeHandler,
     filters,
 )
 
@@ -47,6 +50,7 @@ def build_application(settings: TelegramSettings, front_end: FrontEnd) -> Applic
         .post_shutdown(lambda _app: front_end.rasa.close())
         .build()
     )
+    application.add_handler(TypeHandler(Update, _drop_malformed), group=-1)
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("start", front_end.start, private))
     application.add_handler(CommandHandler("help", front_end.help, private))
@@ -62,6 +66,18 @@ def build_application(settings: TelegramSettings, front_end: FrontEnd) -> Applic
     application.add_handler(MessageHandler(private & ~filters.COMMAND, front_end.not_words))
     application.add_error_handler(front_end.failed)
     return application
+
+
+async def _drop_malformed(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Updates no real person could send (no sender or chat, text that is not text) stop here,
+    before any handler: Telegram never sends them, so only a broken or forged source could."""
+    message = update.effective_message
+    text = getattr(message, "text", None) if message is not None else None
+    if update.effective_user is None or update.effective_chat is None or not (
+        text is None or isinstance(text, str)
+    ):
+        log.warning("Dropped a malformed update %s", update.update_id)
+        raise ApplicationHandlerStop
 
 
 async def _started(
@@ -90,19 +106,19 @@ async def _stop(tasks: list[asyncio.Task[None]]) -> None:
     tasks.clear()
 
 
-def make_front_end(rasa_url: str) -> FrontEnd:
+def make_front_end(rasa_url: str, secret: str) -> FrontEnd:
     # Imported here: the speech models load only when the bot really starts.
     from bot.telegram.speech import OfflineFirstSpeech
 
     return FrontEnd(
-        rasa=RasaClient(rasa_url),
+        rasa=RasaClient(rasa_url, secret),
         desk=FrontDesk.open(CHANNEL),
         speech=OfflineFirstSpeech.current(),
     )
 
 
-def run(settings: TelegramSettings, rasa_url: str) -> None:
-    application = build_application(settings, make_front_end(rasa_url))
+def run(settings: TelegramSettings, rasa_url: str, secret: str) -> None:
+    application = build_application(settings, make_front_end(rasa_url, secret))
     hook = settings.webhook
     if hook is None:
         log.info("Telegram bot: long polling")
@@ -135,7 +151,14 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    return run_checked(found.telegram, found.rasa_url)
+    if not found.secrets.frontend_secret:
+        print(
+            "The Telegram bot cannot start: FRONTEND_SECRET is not set. Set it to the Rasa "
+            "server's, or start everything with `make run`.",
+            file=sys.stderr,
+        )
+        return 2
+    return run_checked(found.telegram, found.rasa_url, found.secrets.frontend_secret)
 
 
 async def check_token(settings: TelegramSettings) -> str:
@@ -147,12 +170,12 @@ async def check_token(settings: TelegramSettings) -> str:
         return bot.username
 
 
-def run_checked(settings: TelegramSettings, rasa_url: str) -> int:
+def run_checked(settings: TelegramSettings, rasa_url: str, secret: str) -> int:
     """Run until stopped; a refused token or an unreachable server is a plain message."""
     try:
         name = asyncio.run(check_token(settings))
         log.info("Telegram bot @%s", name)
-        run(settings, rasa_url)
+        run(settings, rasa_url, secret)
     except InvalidToken:
         print(
             "The Telegram bot cannot start: Telegram refused TELEGRAM_BOT_TOKEN. "

@@ -36,7 +36,7 @@ VOICE_ON, VOICE_OFF = "app:voice:on", "app:voice:off"
 HEARD_YES, HEARD_NO = "app:heard:yes", "app:heard:no"
 # Rasa intents the commands stand for.
 GREET, PAUSE = "/greet", "/pause"
-NEWS_INTENT = "EXTERNAL_review_news"
+NEWS = "/EXTERNAL_review_news"
 
 _SLOWER = re.compile(r"\b(slower|more slowly|too fast)\b", re.IGNORECASE)
 
@@ -79,7 +79,8 @@ class FrontEnd:
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         assert message is not None and message.text is not None
-        said = clean(message.text)
+        # A typed "/..." is words, never one of our payloads (only those start with "/").
+        said = clean(message.text).lstrip("/").strip()
         await self.retire_keyboard(update, context)
         if _SLOWER.search(said) and len(said.split()) <= 4 and not find_disclosure(said):
             await self.set_slow(update, context, True)
@@ -117,11 +118,12 @@ class FrontEnd:
         if isinstance(message, Message) and query.data:
             chosen = keyboards.take(_chat_data(context), message.message_id, query.data)
         if chosen is None or not isinstance(message, Message):
-            await query.answer(say("old_button"))
+            # An old keyboard, or data we never sent: a plain toast, and nothing changes.
+            await _quietly(query.answer(say("old_button")))
             if isinstance(message, Message):
                 await _quietly(message.edit_reply_markup(reply_markup=None))
             return
-        await query.answer()
+        await _quietly(query.answer())
         marked = f"{message.text or ''}\n\n{say('you_chose', choice=chosen.title)}".strip()
         await _quietly(message.edit_text(marked, reply_markup=None))
         await self.on_choice(update, context, chosen)
@@ -147,7 +149,8 @@ class FrontEnd:
     async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A changed message is not an answer, unless it may mean the person is in danger."""
         message = update.effective_message
-        said = clean(message.text or message.caption or "") if message is not None else ""
+        typed = (message.text or message.caption or "") if message is not None else ""
+        said = clean(typed).lstrip("/").strip()
         if said and find_disclosure(said):
             await self.converse(update, context, said)
             return
@@ -207,7 +210,7 @@ class FrontEnd:
         """
         await _chat(update).send_action(ChatAction.TYPING)
         try:
-            replies = await self.rasa.send(f"{CHANNEL}:{_user(update)}", text, spoken=spoken)
+            replies = await self.rasa.send(_user(update), text, spoken=spoken)
         except RasaUnavailable as error:
             log.error("Rasa did not answer: %s", error)
             replies = [Reply(say("not_now"))]
@@ -269,7 +272,7 @@ class FrontEnd:
         delivered = 0
         for user_id in self.news_waiting():
             try:
-                replies = await self.rasa.trigger(f"{CHANNEL}:{user_id}", NEWS_INTENT)
+                replies = await self.rasa.send(user_id, NEWS)
             except RasaUnavailable as error:
                 log.warning("Could not pass on news to %s yet: %s", user_id, error)
                 continue
@@ -318,8 +321,9 @@ def _chat_data(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
 
 
 async def _quietly(call: Any) -> None:
-    """Tidying a keyboard may fail (message too old, already changed): that is harmless."""
+    """Tidying a keyboard or answering a tap may fail (too old, already changed, or an id
+    Telegram does not know): that is harmless."""
     try:
         await call
     except BadRequest as error:
-        log.info("Could not tidy a keyboard: %s", error)
+        log.info("Telegram refused a tidy-up: %s", error)

@@ -1,9 +1,9 @@
-"""Talks to the Rasa server over its REST channel.
+"""Talks to the Rasa server over the front-end channel (bot/rasa/channels/frontend.py).
 
-Why REST and not a custom Rasa input channel: the REST channel is Rasa's own, documented
-and tested; it keeps Telegram out of the Rasa process, so the front end can restart, scale
-or move host on its own, and Rasa's servers behind a load balancer need no Telegram code.
-The sender id is "telegram:<user id>", which the actions read as (channel, id).
+Plain HTTP with a shared secret: it keeps Telegram out of the Rasa process, so the front end
+can restart, scale or move host on its own, and Rasa's servers behind a load balancer need no
+Telegram code. The front end sends the Telegram user id; the channel makes the person
+"telegram:<user id>", so no caller without the secret can speak for anyone.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -53,17 +52,27 @@ def parse_replies(body: Any) -> list[Reply]:
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 60.0, retries: int = 3) -> None:
-        self._base = base_url
-        self._url = f"{base_url}/webhooks/rest/webhook"
-        self._client = httpx.AsyncClient(timeout=timeout)
+    def __init__(
+        self, base_url: str, secret: str, timeout: float = 60.0, retries: int = 3
+    ) -> None:
+        self._url = f"{base_url}/webhooks/frontend/webhook"
+        headers = {"Authorization": f"Bearer {secret}"}
+        self._client = httpx.AsyncClient(timeout=timeout, headers=headers)
         self._retries = retries
 
-    async def send(self, sender: str, text: str, *, spoken: bool = False) -> list[Reply]:
-        """Pass a message on; `spoken` marks words heard in a voice note (and checked)."""
-        body: dict[str, Any] = {"sender": sender, "message": text, "input_channel": "telegram"}
-        if spoken:
-            body["metadata"] = {"spoken": True}
+    async def send(self, user_id: str, text: str, *, spoken: bool = False) -> list[Reply]:
+        """Pass a message on for one Telegram user.
+
+        Text starting with "/" is one of our own payloads (a keyboard button we checked, a
+        command, the news intent): the handlers take any leading "/" off what people type.
+        `spoken` marks words heard in a voice note (and checked).
+        """
+        body: dict[str, Any] = {
+            "user": user_id,
+            "message": text,
+            "button": text.startswith("/"),
+            "spoken": spoken,
+        }
         for attempt in range(1, self._retries + 1):
             try:
                 response = await self._client.post(self._url, json=body)
@@ -77,17 +86,6 @@ class RasaClient:
             except (httpx.HTTPError, ValueError) as error:
                 raise RasaUnavailable(str(error)) from error
         raise RasaUnavailable(f"no answer from {self._url}")
-
-    async def trigger(self, sender: str, intent: str) -> list[Reply]:
-        """Run an intent for a conversation (Rasa's HTTP API); returns what the bot said."""
-        # Rasa does not decode the id in the path: "telegram:5" must stay as it is, not "%3A".
-        url = f"{self._base}/conversations/{quote(sender, safe=':')}/trigger_intent"
-        try:
-            response = await self._client.post(url, json={"name": intent, "entities": {}})
-            response.raise_for_status()
-            return parse_replies(response.json().get("messages"))
-        except (httpx.HTTPError, ValueError, AttributeError) as error:
-            raise RasaUnavailable(str(error)) from error
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -4,6 +4,8 @@ Standard library only, so it runs anywhere:
 
     python -m bot.terminal.chat [http://127.0.0.1:5005/webhooks/rest/webhook]
 
+It asks for the REST token (REST_TOKEN: `make serve` prints it); `make run` passes it itself.
+
 Options are shown numbered; type the number to choose one, or type anything else.
 Type quit (or press Ctrl-D) to stop.
 """
@@ -68,9 +70,12 @@ def payload_for(typed: str, last_buttons: list[dict[str, Any]]) -> str:
     return text
 
 
-def send(url: str, sender: str, text: str, timeout: float = 60) -> list[dict[str, Any]]:
+def send(
+    url: str, token: str, sender: str, text: str, timeout: float = 60
+) -> list[dict[str, Any]]:
     body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    request = urllib.request.Request(url, body, headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             reply = json.loads(response.read().decode("utf-8") or "[]")
@@ -93,7 +98,8 @@ def show(messages: list[dict[str, Any]], out: Callable[[str], None]) -> list[dic
 
 
 def chat(
-    url: str = DEFAULT_URL,
+    url: str,
+    token: str,
     sender: str | None = None,
     read: Callable[[str], str] = input,
     out: Callable[[str], None] = print,
@@ -109,7 +115,7 @@ def chat(
     buttons: list[dict[str, Any]] = []
     while True:
         try:
-            buttons = show(send(url, sender, payload_for(typed, buttons)), out)
+            buttons = show(send(url, token, sender, payload_for(typed, buttons)), out)
         except Unreachable as error:
             out(f"Sorry, I can't reach the assistant at {url} ({error}).")
             out("Is it running? Start it with `make serve`, or use `make run`.")
@@ -127,7 +133,12 @@ def chat(
 
 
 def main(argv: list[str]) -> int:
-    return chat(argv[1] if len(argv) > 1 else DEFAULT_URL)
+    url = argv[1] if len(argv) > 1 else DEFAULT_URL
+    try:
+        token = getpass.getpass("REST token (shown by `make serve`): ").strip()
+    except (EOFError, KeyboardInterrupt):
+        return 1
+    return chat(url, token)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The conversation as Rasa's SQL tracker store saved it (table `events`), read without Rasa.
 
-This is the only code that reads Rasa's table. Telegram messages reach Rasa as
-`telegram:<id>`; the REST channel may use the id on its own, so both are looked for.
+This is the only code that reads Rasa's table. Every conversation is kept under the person's
+namespaced id ("telegram:<id>", "rest:<id>"), and only that id is looked for: a bare "123"
+from another channel is someone else.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class Line:
 
 
 def sender_ids(channel: str, channel_user_id: str) -> list[str]:
-    return [f"{channel}:{channel_user_id}", channel_user_id]
+    return [f"{channel}:{channel_user_id}"]
 
 
 class Transcripts(Repository):

@@ -126,9 +126,12 @@ def test_the_case_page_shows_the_conversation_from_the_tracker_store(
             " type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255),"
             " action_name VARCHAR(255), data TEXT)"
         ))  # fmt: skip
-        for case, sender in ((on_telegram, "telegram:{}"), (over_rest, "{}")):
+        # The last sender is forged: a bare id is nobody's, so its line must not show.
+        senders = ((on_telegram, "telegram:{}"), (over_rest, "rest:{}"), (on_telegram, "{}"))
+        for case, sender in senders:
             person = _channel_user_id(server, case)
-            for kind, said in (("user", "Hello"), ("action", None), ("bot", f"Hi {person}")):
+            hello = "Hello" if ":" in sender else "Forged line"
+            for kind, said in (("user", hello), ("action", None), ("bot", f"Hi {person}")):
                 data = json.dumps({"event": kind, "text": said} if said else {"event": kind})
                 conn.execute(
                     text("INSERT INTO events (sender_id, type_name, timestamp, data)"
@@ -140,6 +143,7 @@ def test_the_case_page_shows_the_conversation_from_the_tracker_store(
         person = _channel_user_id(server, case)
         said = "The person, 14 Nov 2023, 22:13 Hello The assistant, 14 Nov 2023, 22:13 Hi"
         assert f"{said} {person}" in shown
+        assert "Forged line" not in shown
     assert "No conversation stored." in page_text(client.get(f"/cases/{quiet.id}").text)
 
 

@@ -21,10 +21,10 @@ from playwright.sync_api import Page, expect
 from bot.launcher.servers import Servers
 from ras_core.domain.review import State
 from ras_core.store import open_store
-from tests.e2e.test_rest_journey import Person
 from tests.support.browser import browser, browser_page  # noqa: F401  (fixtures)
 from tests.support.dashboard_server import serve
 from tests.support.mail import Mailbox
+from tests.support.rest import Person
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "a long and private password"

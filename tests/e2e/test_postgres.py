@@ -3,8 +3,6 @@ tracker store in the same database, all on a real server started for the test.""
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from ras_core.store import open_store
 from ras_core.store.schema import metadata, people
 from tests.e2e.conftest import MODEL, REPO, free_port
 from tests.support import postgres
+from tests.support.rest import Person
 
 pytestmark = [
     pytest.mark.e2e,
@@ -49,13 +48,8 @@ def test_rasa_keeps_the_conversation_in_the_same_postgresql(database: str, tmp_p
         servers.start_actions()
         servers.start_rasa()
         servers.wait_ready()
-        body = json.dumps({"sender": "rest:pg-alex", "message": "hello"}).encode()
-        request = urllib.request.Request(
-            servers.rest_url, body, {"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            replies = json.loads(response.read())
-    assert any("Do you want to go on?" in reply.get("text", "") for reply in replies)
+        reply = Person(servers, "rest:pg-alex").says("hello")
+    assert "Do you want to go on?" in reply
     store = open_store(database)
     assert "events" in inspect(store.engine).get_table_names()
     with store.engine.connect() as conn:

@@ -8,10 +8,6 @@ against ras_core and the rows in the database.
 
 from __future__ import annotations
 
-import json
-import urllib.request
-from typing import Any
-
 import pytest
 from sqlalchemy import inspect, select
 
@@ -22,30 +18,9 @@ from ras_core.domain.scheme import load_scheme
 from ras_core.domain.scoring import score
 from ras_core.store import open_store
 from ras_core.store.schema import answers, assessments, people
+from tests.support.rest import Person
 
 pytestmark = pytest.mark.e2e
-
-
-class Person:
-    def __init__(self, servers: Servers, sender: str) -> None:
-        self.servers = servers
-        self.sender = sender
-        self.last: list[dict[str, Any]] = []
-
-    def says(self, message: str) -> str:
-        body = json.dumps({"sender": self.sender, "message": message}).encode()
-        request = urllib.request.Request(
-            self.servers.rest_url, body, {"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            self.last = json.loads(response.read())
-        return "\n".join(m.get("text", "") for m in self.last)
-
-    def taps(self, title_start: str) -> str:
-        buttons = [b for m in self.last for b in m.get("buttons", [])]
-        chosen = [b for b in buttons if b["title"].startswith(title_start)]
-        assert chosen, f"no button starting {title_start!r} in {[b['title'] for b in buttons]}"
-        return self.says(chosen[0]["payload"])
 
 
 def test_whole_assessment_over_rest_survives_a_crash(servers: Servers, database: str) -> None:

@@ -8,11 +8,8 @@ the same question. Each harmless look-alike, sent the same way, does none of tha
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -20,7 +17,7 @@ from bot.launcher.servers import Servers
 from ras_core.domain.council import load_council
 from ras_core.store import Store, open_store
 from ras_core.store.cases import Case
-from tests.e2e.test_rest_journey import Person
+from tests.support.rest import Person, tracker
 from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES
 
 pytestmark = pytest.mark.e2e
@@ -48,13 +45,6 @@ def at_question_2(servers: Servers, sender: str) -> Person:
     assert "Question 1 of 11" in person.taps("Me")
     assert "Question 2 of 11" in person.taps("B:")
     return person
-
-
-def tracker(servers: Servers, sender: str) -> dict[str, Any]:
-    url = f"{servers.rasa_url}/conversations/{sender}/tracker"
-    with urllib.request.urlopen(url, timeout=30) as response:
-        found: dict[str, Any] = json.loads(response.read())
-    return found
 
 
 def sender_id(prefix: str, words: str) -> str:

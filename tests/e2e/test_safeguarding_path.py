@@ -22,7 +22,6 @@ import pytest
 from bot.launcher.servers import Servers, ServerSettings
 from ras_core.store import Store, open_store
 from tests.e2e.conftest import MODEL, REPO, free_port
-from tests.e2e.test_rest_journey import Person
 from tests.e2e.test_safeguarding import at_question_2, case_of
 from tests.e2e.test_telegram_journey import (
     SLOW,
@@ -33,6 +32,7 @@ from tests.e2e.test_telegram_journey import (
 )
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.nlu_examples import NLU_DIR, examples_in
+from tests.support.rest import Person
 
 pytestmark = pytest.mark.e2e
 POSSIBLE = "nobody helps me"  # a possible pattern: also an ordinary answer to some questions
@@ -168,8 +168,11 @@ def test_no_own_words_answer_is_a_clear_disclosure(servers: Servers) -> None:
     clear = []
     for words in own_words_answers():
         body = json.dumps({"text": words}).encode()
+        token = servers.settings.secrets.rasa_api_token
         request = urllib.request.Request(
-            f"{servers.rasa_url}/model/parse", body, {"Content-Type": "application/json"}
+            f"{servers.rasa_url}/model/parse?token={token}",
+            body,
+            {"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             if json.loads(response.read())["intent"]["name"] == "disclosure":

@@ -58,6 +58,7 @@ def front_end_env(
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_BASE_URL": api.url,
             "RASA_URL": servers.rasa_url,
+            "FRONTEND_SECRET": servers.settings.secrets.frontend_secret,
             "DATABASE_URL": database,
             "TELEGRAM_STATE_FILE": str(tmp / "telegram-state.pickle"),
             "SPEECH_ENGINE": "offline",  # gTTS needs Google, which is out of reach here

@@ -6,7 +6,7 @@ import asyncio
 import copy
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tests.support.fake_bot_api.state import BotApiState, Chat
 from tests.support.fake_bot_api.updates import commands_key
@@ -56,6 +56,12 @@ class InspectionMixin(BotApiState):
             person = TelegramUser(cast("FakeBotAPI", self), state)
             self._users.append(person)
             return person
+
+    def inject_update(self, kind: str, payload: Any) -> JSON:
+        """Queue an update exactly as given, however malformed: what a broken or forged
+        source could put in front of the bot. The update id is the fake's own."""
+        with self._lock:
+            return self._enqueue(kind, payload)
 
     @property
     def users(self) -> list[TelegramUser]:
