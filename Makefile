@@ -30,9 +30,10 @@ dashboard: ## Run the coordinators' dashboard on DASHBOARD_HOST:DASHBOARD_PORT (
 	@[ -x $(PYTHON) ] || { echo "No .venv yet: run make bootstrap first" >&2; exit 1; }
 	@PYTHONPATH=. DASHBOARD_INSECURE_HTTP=$${DASHBOARD_INSECURE_HTTP-1} $(PYTHON) -m dashboard
 
-bench: bootstrap ## Time to first reply over Telegram (text, voice out, voice in); dashboard pages
+bench: bootstrap ## Time to first reply over Telegram (text, voice out, voice in); dashboard pages; hostile input
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.telegram_bench
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.dashboard_bench
+	@PYTHONPATH=. $(PYTHON) -m benchmarks.hostile_bench
 
 voices: bootstrap ## Make a voice note of every fixed message now (fills the voice cache)
 	@PYTHONPATH=. $(PYTHON) -m accessibility.voice.prerender --catalogue bot/telegram/messages.yml
