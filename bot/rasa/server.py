@@ -2,7 +2,8 @@
 
 It takes the HTTP API's token from the settings (RASA_AUTH_TOKEN) and hands it to Rasa inside
 this process, so the token is never on a command line that `ps` shows, and refuses to start
-Rasa's HTTP API without one. Then it runs Rasa's own command line.
+Rasa's HTTP API without one. It applies the project's pinned patches (bot/rasa/patches.py).
+Then it runs Rasa's own command line.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ def main() -> None:
     arguments = rasa_arguments(sys.argv[1:], settings.current().secrets.rasa_api_token)
     from rasa.__main__ import main as rasa_main  # after quiet_rasa: Rasa reads it at import
 
+    from bot.rasa import patches
+
+    patches.apply()
     sys.argv = ["rasa", *arguments]
     rasa_main()
 
