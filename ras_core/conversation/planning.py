@@ -19,7 +19,7 @@ from ras_core.casework import Casework
 from ras_core.conversation.attention import ask_for_person
 from ras_core.conversation.plan_questions import PlanQuestions
 from ras_core.conversation.say import SMALL_TALK, Outcome, Say
-from ras_core.domain.amounts import read_yearly_amount
+from ras_core.domain.amounts import NOT_REAL, read_amount
 from ras_core.domain.letters import LETTERS
 from ras_core.domain.money import format_money
 from ras_core.domain.plan_rules import Payee, PlanRules, SupportItem, load_rules
@@ -138,7 +138,7 @@ class Planning(PlanQuestions):
         free = self.stage in FREE_WORDS and not turn.from_button
         # "I want to go back to work" is an answer here, not a request to go back.
         other = meaning.kind == "out_of_scope" or turn.intent == "everyday_answer"
-        long_or_other = len(turn.text.split()) > SHORT or other
+        long_or_other = len(turn.text.split(maxsplit=SHORT)) > SHORT or other
         if free and meaning.kind not in ("ask_for_person", "help") and long_or_other:
             return Meaning("words")
         return meaning
@@ -210,11 +210,11 @@ class Planning(PlanQuestions):
         return Outcome([])
 
     def _on_item_amount(self, meaning: Meaning, turn: Turn) -> Outcome:
-        yearly = read_yearly_amount(turn.text, self.options.hourly_rate)
-        if yearly is None and (meaning.kind == "not_sure" or words(turn.text) in _DONT_KNOW):
-            yearly = 0
-        if yearly is None:
+        amount = read_amount(turn.text, self.options.hourly_rate)
+        unsure = meaning.kind == "not_sure" or words(turn.text) in _DONT_KNOW
+        if amount is NOT_REAL or (amount is None and not unsure):  # too big to be real, or none
             return Outcome([Say("plan_amount_unclear")])
+        yearly = 0 if amount is None else int(amount)
         says = [self._running_total(yearly)]
         if self.draft.pending.get("category") == "equipment":
             return Outcome(says + self._finish_item(yearly_cost=yearly))

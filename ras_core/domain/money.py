@@ -6,6 +6,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 _PENNY = Decimal("0.01")
 _POUND = Decimal(1)
+# The most that one piece of support could cost in a year. Round-the-clock care from two
+# workers at once is a few hundred thousand pounds; a number above this is a slip of the
+# keyboard or a test of the assistant, not a real amount.
+LARGEST_YEARLY = Decimal(1_000_000)
+
+
+def is_real_amount(amount: Decimal) -> bool:
+    """A finite amount from £0 to `LARGEST_YEARLY` a year: anything else is not a real amount."""
+    return amount.is_finite() and 0 <= amount <= LARGEST_YEARLY
 
 
 def round_to(amount: Decimal, step: int) -> Decimal:

@@ -4,6 +4,11 @@ The NLU model gives an intent (and maybe a letter); this module adds the exact r
 that must never depend on a model: button payloads, letters, positions ("the second one"),
 the button labels themselves, yes and no. Answers heard in the person's own words are
 marked unsure, so the interview checks them back before saving.
+
+Every reading starts from `tidy`: the text cleaned once (`text.clean`: NFKC, no hidden
+characters) with each run of spaces made one space. On tidy text no pattern here can try more
+than a few ways at any point, so a reading takes time in proportion to the message's length,
+however long or strange the message is.
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ras_core.domain.letters import STATEMENT_LETTERS
+from ras_core.domain.text import clean
 
 # Intents that steer the conversation rather than answer it.
 CONTROL_INTENTS = {
@@ -60,6 +67,10 @@ _YES = {"yes", "y", "yeah", "yep", "yup", "ya", "yes please", "please", "that's 
         "thats right", "correct", "right", "ok", "okay", "sure", "true"}  # fmt: skip
 _NO = {"no", "n", "nope", "nah", "no thanks", "no thank you", "wrong", "not right",
        "that's wrong", "false"}  # fmt: skip
+# A number of one or two digits, as a whole word: `\b(\d{1,2})\b`, written to begin with a
+# digit so that a search skips everything else quickly (`(?<!\w\d)`: no letter or digit
+# before the first digit).
+_NUMBER = re.compile(r"(\d(?<!\w\d)\d?)\b")
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -90,38 +101,74 @@ class Meaning:
     sure: bool = True
 
 
+@lru_cache(maxsize=4)
+def tidy(text: str) -> str:
+    """The text cleaned (NFKC, no hidden characters), single spaces, none at either end.
+
+    One `split()` and `join` instead of patterns over runs of spaces: the patterns below then
+    never see two spaces in a row, so none of them can try a run of spaces many ways. The last
+    few results are kept, so a message read several ways (an answer, then an amount, then
+    "don't know") is cleaned once.
+    """
+    return " ".join(clean(text).split())
+
+
 def words(text: str) -> str:
     """Lower case, single spaces, no surrounding punctuation."""
-    return re.sub(r"\s+", " ", text.strip().lower()).strip(" .!?,")
+    return _words(tidy(text))
 
 
 def read_letter(text: str) -> str | None:
-    match = _LETTER.match(text)
-    return match.group(1).upper() if match else None
+    return _letter(tidy(text))
 
 
 def read_position(text: str, letters: Sequence[str] = STATEMENT_LETTERS) -> str | None:
     """ "the second one" -> B; "the last one" is the last of the letters on offer."""
-    match = _POSITION.match(text)
+    return _position(tidy(text), letters)
+
+
+def read_number(text: str) -> int | None:
+    """A whole number said as digits or a word: "3", "question 3", "number three"."""
+    said = tidy(text)
+    found = _NUMBER.search(said)
+    return int(found.group(1)) if found else number_word(_words(said))
+
+
+def number_word(said: str) -> int | None:
+    """The first whole number said as a word ("three") in `words` text, if any."""
+    word = next(filter(_NUMBER_WORDS.__contains__, said.split()), None)
+    return None if word is None else _NUMBER_WORDS[word]
+
+
+def read_yes_no(text: str) -> str | None:
+    return _yes_no(words(text))
+
+
+def read_label(text: str, labels: Mapping[str, str]) -> str | None:
+    """The letter whose button label (or "B: label") the person typed out."""
+    return _label(words(text), labels)
+
+
+# The readings of text that is already tidy (`tidy`) or already `words`: `understand` tidies
+# a message once and reads it every way.
+def _words(tidied: str) -> str:
+    return tidied.lower().strip(" .!?,")
+
+
+def _letter(tidied: str) -> str | None:
+    match = _LETTER.match(tidied)
+    return match.group(1).upper() if match else None
+
+
+def _position(tidied: str, letters: Sequence[str]) -> str | None:
+    match = _POSITION.match(tidied)
     if not match or not letters:
         return None
     index = _POSITIONS[match.group(1).lower()]
     return letters[index] if index < len(letters) else None
 
 
-def read_number(text: str) -> int | None:
-    """A whole number said as digits or a word: "3", "question 3", "number three"."""
-    found = re.search(r"\b(\d{1,2})\b", text)
-    if found:
-        return int(found.group(1))
-    for word in words(text).split():
-        if word in _NUMBER_WORDS:
-            return _NUMBER_WORDS[word]
-    return None
-
-
-def read_yes_no(text: str) -> str | None:
-    said = words(text)
+def _yes_no(said: str) -> str | None:
     if said in _YES:
         return "yes"
     if said in _NO:
@@ -129,9 +176,7 @@ def read_yes_no(text: str) -> str | None:
     return None
 
 
-def read_label(text: str, labels: Mapping[str, str]) -> str | None:
-    """The letter whose button label (or "B: label") the person typed out."""
-    said = words(text)
+def _label(said: str, labels: Mapping[str, str]) -> str | None:
     for letter, label in labels.items():
         if said in (words(label), words(f"{letter}: {label}"), words(f"{letter} {label}")):
             return letter
@@ -151,16 +196,18 @@ def understand(turn: Turn, labels: Mapping[str, str]) -> Meaning:
     if turn.from_button and turn.intent in INTENT_MOVES:
         return Meaning(turn.intent, how="button")
 
-    letter = read_letter(turn.text)
+    tidied = tidy(turn.text)  # the one clean-up of the message; each reading below is linear
+    letter = _letter(tidied)
     if letter in labels:
         return Meaning("answer", letter, how="letter")
-    position = read_position(turn.text, sorted(labels))
+    position = _position(tidied, sorted(labels))
     if position in labels:
         return Meaning("answer", position, how="position")
-    label = read_label(turn.text, labels)
+    said = _words(tidied)
+    label = _label(said, labels)
     if label:
         return Meaning("answer", label, how="words")
-    yes_no = read_yes_no(turn.text)
+    yes_no = _yes_no(said)
     if yes_no:
         return Meaning(yes_no, how="words")
 
