@@ -60,4 +60,4 @@ def apply(version: str | None = None) -> None:
             f"bot/rasa/patches.py was written for Rasa {PINNED}, but Rasa {found} is installed. "
             "Check each patch against the new version before starting."
         )
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result
