@@ -15,10 +15,12 @@ import uvicorn
 
 from dashboard.app import create_app
 from ras_core import settings
+from ras_core.logs import private_files
 from ras_core.store.engine import database_url
 
 
 def main() -> None:
+    private_files()  # umask 077: the database and anything else written are 0600 / 0700
     found = settings.current()
     app = create_app(database_url())
     # No websockets: the pages need none, and Rasa pins a websockets too old for uvicorn.

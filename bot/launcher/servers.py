@@ -1,7 +1,9 @@
 """Start and stop the action server and the Rasa server as subprocesses.
 
 Used by the launcher (`python -m bot.launcher`) and by the end-to-end tests. Both servers listen
-on 127.0.0.1 only. Their output goes to `rasa.log` and `actions.log` in the log folder.
+on 127.0.0.1 only. Their output goes to `rasa.log` and `actions.log` in the log folder, kept
+under a size with a few old files (bot/launcher/logfiles.py). Both run with umask 077, so
+what they write (the database, logs) is for this account only.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from bot.launcher.logfiles import LogLimits, LogWatch, open_log
 from ras_core import settings as project_settings
+from ras_core.logs import PRIVATE_UMASK
 from ras_core.settings import REPO, SecretSettings, SettingsError
 from ras_core.store.engine import rasa_tracker_store_env
 
@@ -42,6 +46,7 @@ class ServerSettings:
     model: Path
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. SMTP_HOST for tests
     secrets: SecretSettings = field(default_factory=lambda: SecretSettings().filled())
+    log_limits: LogLimits = field(default_factory=LogLimits)
 
     @classmethod
     def current(cls, repo: Path = REPO) -> ServerSettings:
@@ -93,12 +98,16 @@ def http_status(url: str, timeout: float = 2.0) -> int | None:
 class _Process:
     """One server: its command, its log file and, while it runs, its process."""
 
-    def __init__(self, name: str, log_path: Path, health_url: str) -> None:
+    def __init__(
+        self, name: str, log_path: Path, health_url: str, limits: LogLimits | None = None
+    ) -> None:
         self.name = name
         self.log_path = log_path
         self.health_url = health_url
+        self.limits = limits or LogLimits()
         self.popen: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._watch: LogWatch | None = None
 
     @property
     def running(self) -> bool:
@@ -107,8 +116,8 @@ class _Process:
     def start(self, command: list[str], cwd: Path, env: dict[str, str]) -> None:
         if self.running:
             return
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = self.log_path.open("ab")
+        self._close()  # a server that stopped by itself: its log and watch are done with
+        self._log = open_log(self.log_path, self.limits)
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
         self._log.write(f"\n=== {stamp} starting: {' '.join(command)}\n".encode())
         self._log.flush()
@@ -120,7 +129,10 @@ class _Process:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C in the terminal reaches only the launcher
+            umask=PRIVATE_UMASK,  # whatever it writes is for this account only
         )
+        self._watch = LogWatch(self.log_path, self.limits)
+        self._watch.start()
 
     def failure(self, what: str) -> ServerError:
         return ServerError(
@@ -151,6 +163,9 @@ class _Process:
 
     def _close(self) -> None:
         self.popen = None
+        if self._watch is not None:
+            self._watch.stop()
+            self._watch = None
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -166,12 +181,14 @@ class Servers:
             "action server",
             settings.log_dir / "actions.log",
             f"http://127.0.0.1:{settings.action_port}/health",
+            settings.log_limits,
         )
         self.rasa = _Process(
             "Rasa server",
             settings.log_dir / "rasa.log",
             # 200 once a model is loaded (the HTTP API needs its token)
             f"http://127.0.0.1:{settings.rasa_port}/status?token={settings.secrets.rasa_api_token}",
+            settings.log_limits,
         )
 
     @property

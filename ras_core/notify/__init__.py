@@ -1,6 +1,8 @@
 """Telling a coordinators' team that a case needs them: email, and optionally their Telegram chat.
 
-Messages carry the reference and a link, never the person's answers (words in words.yml).
+Messages carry the reference and a link, never the person's answers (words in words.yml), and
+an email's subject only "A case needs you" and the reference. STARTTLS checks the mail server's
+certificate (SMTP_CA_FILE for a council's own certificate authority).
 `notify_soon` is the one way the conversation tells a team: in a worker thread, so the
 person's reply never waits for a slow mail server, and with one error policy: a failure is
 logged and written to the audit log, and never reaches the person.
@@ -52,7 +54,8 @@ def notify_team(
     text = f"{words()[f'body_{event}']}\n\n{link}\n"
     sent: list[str] = []
     if team.email and settings.smtp.host:
-        _try(store, case, "email", partial(send_email, settings, team.email, subject, text), sent)
+        email = partial(send_email, settings, team.email, subject, text, urgent=event == "urgent")
+        _try(store, case, "email", email, sent)
     elif team.email:
         store.audit.add(ACTOR, "notify_skipped", case.id, "email: SMTP_HOST is not set")
     if team.telegram_chat_id and settings.telegram_token:

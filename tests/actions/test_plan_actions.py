@@ -104,7 +104,7 @@ def test_a_whole_plan_is_drafted_read_back_and_sent(domain: Domain, monkeypatch)
     assert case is not None and case.state is State.SUBMITTED and case.team_id == intake.id
     assert f"Your reference is {case.reference}." in sent
     assert "within 10 working days" in sent
-    assert mail.subject == f"Plan {case.reference} is ready for review"
+    assert mail.subject == f"A case needs you: {case.reference}"  # no more in a subject
 
     stored = store().plans.get(case.id)
     assert stored is not None
