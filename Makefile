@@ -6,7 +6,7 @@ BIN := .venv/bin
 BOOTSTRAP := bash scripts/bootstrap.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap run serve chat test train lint lock clean bench voices dashboard
+.PHONY: help bootstrap run serve cluster chat test train lint lock clean bench voices dashboard export erase purge
 
 help: ## Show this list
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
@@ -21,6 +21,12 @@ run: bootstrap ## Set everything up, start the servers and chat here (or on Tele
 serve: bootstrap ## Set everything up and run both servers until Ctrl-C (REST webhook)
 	@$(PYTHON) -m bot.launcher serve
 
+# PostgreSQL (data in var/cluster), Redis, 2 Rasa servers with their action servers, and HAProxy
+# on RASA_PORT (5005) in front: bot/cluster. Needs redis-server and haproxy (the bootstrap installs
+# them as root).
+cluster: bootstrap ## Run a cluster: 2 Rasa servers behind HAProxy, PostgreSQL, Redis (Ctrl-C stops)
+	@$(PYTHON) -m bot.cluster
+
 test: bootstrap ## Set everything up, then run every check and test
 	@bash scripts/test.sh
 
@@ -29,6 +35,21 @@ test: bootstrap ## Set everything up, then run every check and test
 dashboard: ## Run the coordinators' dashboard on DASHBOARD_HOST:DASHBOARD_PORT (127.0.0.1:8080)
 	@[ -x $(PYTHON) ] || { echo "No .venv yet: run make bootstrap first" >&2; exit 1; }
 	@PYTHONPATH=. DASHBOARD_INSECURE_HTTP=$${DASHBOARD_INSECURE_HTTP-1} $(PYTHON) -m dashboard
+
+# A person's data (docs/privacy.md). WHO is the person as <channel>:<id>, e.g. telegram:123.
+export: ## Everything held about WHO=<channel:id> as JSON and Easy Read PDF in var/exports
+	@[ -x $(PYTHON) ] || { echo "No .venv yet: run make bootstrap first" >&2; exit 1; }
+	@[ -n "$$WHO" ] || { echo 'Say whose data: make export WHO=telegram:123' >&2; exit 2; }
+	@PYTHONPATH=. $(PYTHON) -m ras_core.privacy export "$$WHO"
+
+erase: ## Erase every row and file about WHO=<channel:id>, with REASON="why"
+	@[ -x $(PYTHON) ] || { echo "No .venv yet: run make bootstrap first" >&2; exit 1; }
+	@[ -n "$$WHO" ] && [ -n "$$REASON" ] || { echo 'Say whose data and why: make erase WHO=telegram:123 REASON="they asked us to"' >&2; exit 2; }
+	@PYTHONPATH=. $(PYTHON) -m ras_core.privacy erase "$$WHO" --reason "$$REASON"
+
+purge: ## Delete what has been kept longer than the council's retention periods
+	@[ -x $(PYTHON) ] || { echo "No .venv yet: run make bootstrap first" >&2; exit 1; }
+	@PYTHONPATH=. $(PYTHON) -m ras_core.privacy purge
 
 bench: bootstrap ## Time to first reply over Telegram (text, voice out, voice in); dashboard pages; hostile input
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.telegram_bench

@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from dashboard import auth, cases, pdf
+from dashboard import auth, cases, pdf, privacy
 from dashboard.guard import Guard
 from dashboard.throttle import SignInThrottle
 from dashboard.web import HERE, SESSION_COOKIE, CsrfRefused, SignInNeeded, render, store
@@ -37,7 +37,7 @@ def create_app(store_or_url: Store | str, *, security: DashboardSecurity | None 
         security.sign_ins_per_address, security.sign_ins_overall
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (auth, cases, pdf):
+    for module in (auth, cases, pdf, privacy):
         app.include_router(module.router)
     _handle_errors(app)
     app.add_middleware(Guard, security=security)

@@ -1,40 +1,27 @@
 """The support plan as an Easy Read PDF: large type, short lines, one idea a line.
 
 The words come from `templates/plan_easy_read.txt`: a line starting "# " is a heading for a
-part of the plan, "## " a smaller heading, anything else one line of text.
+part of the plan, "## " a smaller heading, anything else one line of text. The PDF itself is
+made by ras_core.privacy.easy_read, as a person's summary of what is held about them is.
 """
 
 from __future__ import annotations
 
-import re
-from io import BytesIO
-from xml.sax.saxutils import escape
-
 from fastapi import APIRouter, Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 from starlette.responses import Response
 
 from dashboard import case_view
 from dashboard.cases import find_case
 from dashboard.web import HERE, SignedIn, casework, render, store, when
 from ras_core.domain.money import format_money
+from ras_core.privacy.easy_read import easy_read_lines as split_lines
+from ras_core.privacy.easy_read import easy_read_pdf
 
 router = APIRouter()
-BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=18, leading=26, alignment=TA_LEFT,
-                      spaceAfter=10)  # fmt: skip
-HEADING = ParagraphStyle("heading", parent=BODY, fontName="Helvetica-Bold", fontSize=26,
-                         leading=32, spaceBefore=18, spaceAfter=12, keepWithNext=1)  # fmt: skip
-SUBHEADING = ParagraphStyle("subheading", parent=BODY, fontName="Helvetica-Bold", fontSize=20,
-                            leading=28, spaceBefore=10, spaceAfter=6, keepWithNext=1)  # fmt: skip
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9£])")
 _words = Environment(
     loader=FileSystemLoader(str(HERE / "templates")),
-    autoescape=False,  # plain text: each line is escaped for ReportLab below
+    autoescape=False,  # plain text: each line is escaped for ReportLab
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
@@ -45,42 +32,7 @@ _words.filters["when"] = when
 
 def easy_read_lines(view: case_view.CaseView) -> list[str]:
     """The plan's lines: headings as they are, and every sentence on a line of its own."""
-    text = _words.get_template("plan_easy_read.txt").render(view=view)
-    lines: list[str] = []
-    for line in (line.strip() for line in text.splitlines()):
-        if line.startswith("#"):
-            lines.append(line)
-        elif line:
-            lines += SENTENCE_END.split(line)
-    return lines
-
-
-def easy_read_pdf(lines: list[str], title: str) -> bytes:
-    story: list[Flowable] = []
-    for line in lines:
-        if line.startswith("## "):
-            story.append(Paragraph(escape(line[3:]), SUBHEADING))
-        elif line.startswith("# "):
-            story.append(Paragraph(escape(line[2:]), HEADING))
-        else:
-            story.append(Paragraph(escape(line), BODY))
-    story.append(Spacer(1, 12))
-    out = BytesIO()
-    margin = 25 * mm
-    document = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=margin,
-        title=title,
-        author="Individual budget assistant",
-        lang="en-GB",
-        displayDocTitle=True,
-    )
-    document.build(story)
-    return out.getvalue()
+    return split_lines(_words.get_template("plan_easy_read.txt").render(view=view))
 
 
 @router.get("/cases/{case_id}/plan.pdf")

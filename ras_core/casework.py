@@ -3,6 +3,9 @@
 Every change to a case goes through `review.Review`, so an illegal move is refused the same
 way whoever asks (the chat, the dashboard or a command-line tool). Each change, its step,
 its audit entry and any message for the person are written in one transaction, here.
+
+Audit entries name the row that holds any words ("step:40", "contact_request:3"), never the
+words themselves, and a person by their reference, never their channel id (store/audit.py).
 """
 
 from __future__ import annotations
@@ -50,16 +53,16 @@ class Casework:
         which then shows in the team's queue even before a plan is sent."""
         case = self.current_case(person.id, assessment_id)
         with self.store.engine.begin() as conn:
-            add_contact_request(conn, person.id, assessment_id, reason, words)
-            audit.record(conn, ASSISTANT, reason, case.id, words)
+            asked = add_contact_request(conn, person.id, assessment_id, reason, words)
+            audit.record(conn, ASSISTANT, reason, case.id, audit.ref("contact_request", asked))
         return case
 
     def flag_urgent(self, case_id: int, *, by: str, role: Role, reason: str) -> Case:
         flagged = self.review(case_id).flag_urgent(by=by, role=role, reason=reason)
         step = flagged.history[-1]
         with self.store.engine.begin() as conn:
-            cases.apply_step(conn, case_id, step, urgent=True, urgent_reason=reason)
-            audit.record(conn, by, "flag_urgent", case_id, reason)
+            written = cases.apply_step(conn, case_id, step, urgent=True, urgent_reason=reason)
+            audit.record(conn, by, "flag_urgent", case_id, audit.ref("step", written))
         return self.store.cases.get(case_id)
 
     # Moves by the person
@@ -67,7 +70,7 @@ class Casework:
         """Send the plan for review, or send it again after changes were asked for."""
         state = self.store.cases.get(case_id).state
         name = "resubmit" if state is State.CHANGES_REQUESTED else "submit"
-        return self._move(case_id, name, by=person.sender, role=Role.PERSON)
+        return self._move(case_id, name, by=person.sender, role=Role.PERSON, actor=person.reference)
 
     # Moves by a coordinator
     def claim(self, case_id: int, coordinator: Coordinator) -> Case:
@@ -125,8 +128,13 @@ class Casework:
         claimed_by: int | None = None,
         final: tuple[int, str] | None = None,
         tell: tuple[str, dict[str, str]] | None = None,
+        actor: str = "",
     ) -> Case:
-        """Make one review move; raises IllegalMove with a reason code when it is not allowed."""
+        """Make one review move; raises IllegalMove with a reason code when it is not allowed.
+
+        `by` goes in the step (the person's sender id, or the coordinator's user name); the
+        audit entry names `actor` instead when given (a person's reference).
+        """
         found = self.store.cases.get(case_id)
         moved = self._review(found).move(name, by=by, role=role, note=note)
         step = moved.history[-1]
@@ -138,8 +146,8 @@ class Casework:
         if final is not None:
             values["final_yearly_pounds"], values["final_reason"] = final
         with self.store.engine.begin() as conn:
-            cases.apply_step(conn, case_id, step, **values)
-            audit.record(conn, by, name, case_id, note)
+            written = cases.apply_step(conn, case_id, step, **values)
+            audit.record(conn, actor or by, name, case_id, audit.ref("step", written))
             if tell is not None:
                 key, params = tell
                 outbox.add(conn, found.person_id, case_id, key, reference=found.reference, **params)

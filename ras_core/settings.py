@@ -11,6 +11,7 @@ raises SettingsError naming the variable and what it should be, before anything 
                                   override ras_core/data/council.yml
     RASA_PORT, ACTION_PORT, RASA_URL
     SMTP_HOST, SMTP_PORT, SMTP_FROM, SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS
+    SMTP_CA_FILE                  STARTTLS trusts only this CA (a PEM file), not the system's
     DASHBOARD_URL, DASHBOARD_HOST, DASHBOARD_PORT, DASHBOARD_INSECURE_HTTP (1: plain http on
       this computer: no Secure cookies, no HSTS), DASHBOARD_SIGN_INS_PER_ADDRESS (20) and
       _OVERALL (120) tries a minute, DASHBOARD_MAX_BODY_BYTES (65536; larger gets 413)
@@ -18,6 +19,7 @@ raises SettingsError naming the variable and what it should be, before anything 
     TELEGRAM_WEBHOOK_URL, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_WEBHOOK_LISTEN,
     TELEGRAM_WEBHOOK_PORT, TELEGRAM_WEBHOOK_PATH
     SPEECH_ENGINE (gtts or offline), GTTS_TIMEOUT, VOICE_CACHE_DIR
+    LOCK_STORE (in_memory; redis for several Rasa servers), REDIS_URL (redis://:pw@host:port/db)
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class SmtpSettings:
     user: str = ""
     password: str = ""
     starttls: bool = False
+    ca_file: Path | None = None  # a council's own CA for STARTTLS; None: the system's CAs
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class SecretSettings:
 
 
 _SECRET_VARIABLES = ("RASA_AUTH_TOKEN", "FRONTEND_SECRET", "REST_TOKEN")
+LOCK_STORES = {"in_memory": "in_memory", "redis": "bot.cluster.lock_store.AtomicRedisLockStore"}
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ class Settings:
     speech: SpeechSettings = field(default_factory=SpeechSettings)
     secrets: SecretSettings = field(default_factory=SecretSettings)
     dashboard_security: DashboardSecurity = field(default_factory=DashboardSecurity)
+    lock_store: Mapping[str, str] = field(default_factory=dict)  # lock_store_environment()
 
 
 def default_database_url() -> str:
@@ -172,6 +177,7 @@ def environment(**extra: str) -> dict[str, str]:
     """A copy of this process's environment, for a child process, with `extra` added."""
     env = dict(os.environ)
     env.update(extra)
+    env.update(lock_store_environment(env))
     return env
 
 
@@ -181,13 +187,14 @@ _KNOWN = frozenset(
         "COUNCIL_NAME", "COUNCIL_SAFEGUARDING_PHONE", "COUNCIL_REPLY_WORKING_DAYS",
         "RASA_PORT", "ACTION_PORT", "RASA_URL",
         "SMTP_HOST", "SMTP_PORT", "SMTP_FROM", "SMTP_USER", "SMTP_PASSWORD", "SMTP_STARTTLS",
+        "SMTP_CA_FILE",
         "DASHBOARD_URL", "DASHBOARD_HOST", "DASHBOARD_PORT", "DASHBOARD_SECURE_COOKIES",
         "DASHBOARD_INSECURE_HTTP", "DASHBOARD_SIGN_INS_PER_ADDRESS", "DASHBOARD_SIGN_INS_OVERALL",
         "DASHBOARD_MAX_BODY_BYTES",
         "TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_STATE_FILE",
         "TELEGRAM_NEWS_SECONDS", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET",
         "TELEGRAM_WEBHOOK_LISTEN", "TELEGRAM_WEBHOOK_PORT", "TELEGRAM_WEBHOOK_PATH",
-        "SPEECH_ENGINE", "GTTS_TIMEOUT", "VOICE_CACHE_DIR",
+        "SPEECH_ENGINE", "GTTS_TIMEOUT", "VOICE_CACHE_DIR", "LOCK_STORE", "REDIS_URL",
         *_SECRET_VARIABLES,
     }
 )  # fmt: skip
@@ -216,6 +223,7 @@ def _parse(items: tuple[tuple[str, str], ...]) -> Settings:
             user=get("SMTP_USER"),
             password=env.get("SMTP_PASSWORD", ""),
             starttls=_flag(env, "SMTP_STARTTLS"),
+            ca_file=_existing_file(env, "SMTP_CA_FILE"),
         ),
         dashboard_url=(get("DASHBOARD_URL") or "http://127.0.0.1:8080").rstrip("/"),
         dashboard_host=get("DASHBOARD_HOST") or "127.0.0.1",
@@ -225,7 +233,19 @@ def _parse(items: tuple[tuple[str, str], ...]) -> Settings:
         speech=_speech(env),
         dashboard_security=_dashboard_security(env),
         secrets=_secrets(env),
+        lock_store=lock_store_environment(env),
     )
+
+
+def lock_store_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """What bot/rasa/endpoints.yml reads (Rasa fails on any unset): the lock store's class."""
+    kind = env.get("LOCK_STORE", "").strip().lower() or "in_memory"
+    url = env.get("REDIS_URL", "").strip() or "redis://127.0.0.1:6379/1"
+    if kind not in LOCK_STORES:
+        raise SettingsError(f"LOCK_STORE must be in_memory (one Rasa server) or redis: {kind!r}.")
+    if not url.startswith(("redis://", "rediss://")):
+        raise SettingsError("REDIS_URL must be like redis://:password@host:6379/1 (rediss: TLS).")
+    return {"LOCK_STORE": kind, "LOCK_STORE_TYPE": LOCK_STORES[kind], "REDIS_URL": url}
 
 
 def _secrets(env: Mapping[str, str]) -> SecretSettings:
@@ -291,6 +311,13 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if raw not in TRUE_WORDS + FALSE_WORDS:
         raise SettingsError(f"{name} must be 1 (on) or 0 (off), not {raw!r}.")
     return raw in TRUE_WORDS
+
+
+def _existing_file(env: Mapping[str, str], name: str) -> Path | None:
+    raw = env.get(name, "").strip()
+    if raw and not Path(raw).is_file():
+        raise SettingsError(f"{name} must be the path of a file that exists, not {raw!r}.")
+    return Path(raw) if raw else None
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, most: float) -> float:

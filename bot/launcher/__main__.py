@@ -5,7 +5,11 @@
                                    # Telegram bot when TELEGRAM_BOT_TOKEN is set
 
 Before the servers start, the database is brought up to date
-(`python -m ras_core.store.migrate upgrade`). Settings: ras_core/settings.py.
+(`python -m ras_core.store.migrate upgrade`). Once they are up, what has been kept longer than
+the council's retention periods is deleted (`python -m ras_core.privacy purge`, docs/privacy.md),
+then again every day while they run. Settings: ras_core/settings.py.
+Everything it and the servers write is for this account only (umask 077, ras_core/logs.py);
+the servers' logs in var/log are kept under a size (bot/launcher/logfiles.py).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from types import FrameType
 
@@ -20,9 +25,11 @@ from bot.launcher.servers import ServerError, Servers, ServerSettings
 from bot.telegram import app as telegram_app
 from bot.terminal import chat as terminal_chat
 from ras_core import settings as project_settings
+from ras_core.logs import PRIVATE_UMASK, private_files
 from ras_core.settings import SettingsError, TelegramSettings
 
 USAGE = "Usage: python -m bot.launcher serve|chat"
+PURGE_EVERY_SECONDS = 24 * 60 * 60  # retention (docs/privacy.md) is applied once a day
 
 
 def say(message: str) -> None:
@@ -37,10 +44,46 @@ def migrate(settings: ServerSettings, servers: Servers) -> None:
         env=servers.environment(),
         capture_output=True,
         text=True,
+        umask=PRIVATE_UMASK,
     )
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip().splitlines()[-40:]
         raise ServerError("The database could not be updated:\n" + "\n".join(output))
+
+
+def purge(settings: ServerSettings, servers: Servers, *, quiet: bool = False) -> bool:
+    """Delete personal data kept long enough; a failure is said, and tried again next day."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ras_core.privacy", "purge"],
+        cwd=settings.repo,
+        env=servers.environment(),
+        capture_output=True,
+        text=True,
+        umask=PRIVATE_UMASK,
+    )
+    if result.returncode != 0:
+        lines = (result.stdout + result.stderr).strip().splitlines()[-10:]
+        say("Could not delete old personal data (tried again tomorrow):\n" + "\n".join(lines))
+        return False
+    if not quiet:
+        counts = [line.strip() for line in result.stdout.splitlines()[1:] if line.strip()]
+        say(f"Old personal data deleted: {'; '.join(counts)}")
+    return True
+
+
+def purge_daily(
+    settings: ServerSettings, servers: Servers, stop: threading.Event, *, quiet: bool
+) -> threading.Thread:
+    """Run `purge` now and then once a day, in a background thread, until `stop` is set."""
+
+    def run() -> None:
+        while not stop.is_set():
+            purge(settings, servers, quiet=quiet)
+            stop.wait(PURGE_EVERY_SECONDS)
+
+    thread = threading.Thread(target=run, name="daily purge", daemon=True)
+    thread.start()
+    return thread
 
 
 def check_model(settings: ServerSettings) -> None:
@@ -100,13 +143,17 @@ def main(argv: list[str]) -> int:
         print(USAGE, file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    private_files()
     try:
         settings = ServerSettings.current()
         check_model(settings)
         telegram = telegram_settings() if argv[1] == "chat" else None
+        stop_purging = threading.Event()
         with Servers(settings) as servers:
             try:
                 start(settings, servers)
+                # In the terminal chat only a failure is said, so the chat is not cut into.
+                purge_daily(settings, servers, stop_purging, quiet=argv[1] == "chat")
                 if argv[1] == "serve":
                     serve_until_stopped(servers)
                     return 0
@@ -117,6 +164,7 @@ def main(argv: list[str]) -> int:
                 say("")
                 return 0
             finally:
+                stop_purging.set()
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C can't cut it short
                 if servers.rasa.running or servers.actions.running:
                     say("Stopping the servers ...")

@@ -15,7 +15,9 @@ from ras_core.store.audit import Audit
 from ras_core.store.cases import Cases
 from ras_core.store.outbox import Outbox
 from ras_core.store.people import People
+from ras_core.store.personal_data import PersonalData
 from ras_core.store.plans import Notes, Plans
+from ras_core.store.retention import Retention
 from ras_core.store.transcripts import Transcripts
 
 
@@ -33,6 +35,8 @@ class Store:
         self.audit = Audit(engine)
         self.outbox = Outbox(engine)
         self.transcripts = Transcripts(engine)
+        self.personal_data = PersonalData(engine)
+        self.retention = Retention(engine)
 
 
 def open_store(url: str | None = None) -> Store:

@@ -6,7 +6,6 @@ once cannot both move the same case: the second finds the case already moved.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,10 +17,12 @@ from sqlalchemy.engine import Connection
 from ras_core.domain.review import IllegalMove, Role, State, Step
 from ras_core.store.accounts import NotFound
 from ras_core.store.engine import aware, now
+from ras_core.store.references import new_reference
 from ras_core.store.repository import Repository
-from ras_core.store.schema import case_steps, cases, contact_requests
+from ras_core.store.schema import audit_log, case_steps, cases, contact_requests
 
-REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read aloud
+# Where a case reference may already be: a case, or the audit entries of an erased one.
+CASE_REFERENCES = (cases.c.reference, audit_log.c.case_reference)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def insert(conn: Connection, person_id: int, assessment_id: int | None, team_id:
     """A new draft case with a reference the person can quote; returns its id."""
     result = conn.execute(
         cases.insert().values(
-            reference=_new_reference(conn),
+            reference=new_reference(conn, "IB-", 6, CASE_REFERENCES),
             person_id=person_id,
             assessment_id=assessment_id,
             team_id=team_id,
@@ -116,8 +117,9 @@ def insert(conn: Connection, person_id: int, assessment_id: int | None, team_id:
     return int(result.inserted_primary_key[0])
 
 
-def apply_step(conn: Connection, case_id: int, step: Step, **values: Any) -> None:
-    """Write one step and the case's new values, only if the case is still where it was."""
+def apply_step(conn: Connection, case_id: int, step: Step, **values: Any) -> int:
+    """Write one step and the case's new values, only if the case is still where it was;
+    returns the step's id."""
     result = conn.execute(
         cases.update()
         .where(cases.c.id == case_id, cases.c.state == step.from_state.value)
@@ -125,7 +127,7 @@ def apply_step(conn: Connection, case_id: int, step: Step, **values: Any) -> Non
     )
     if result.rowcount != 1:
         raise IllegalMove("moved_meanwhile", "Someone else moved this case just now.")
-    conn.execute(
+    written = conn.execute(
         case_steps.insert().values(
             case_id=case_id,
             move=step.move,
@@ -137,13 +139,7 @@ def apply_step(conn: Connection, case_id: int, step: Step, **values: Any) -> Non
             at=step.at,
         )
     )
-
-
-def _new_reference(conn: Connection) -> str:
-    while True:
-        reference = "IB-" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(6))
-        if conn.execute(select(cases.c.id).where(cases.c.reference == reference)).first() is None:
-            return reference
+    return int(written.inserted_primary_key[0])
 
 
 def _case(row: Any) -> Case:

@@ -39,7 +39,9 @@ def database_url() -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """Every connection: foreign keys on, wait up to 30 s for a lock, and the file in WAL mode.
+    """Every connection: foreign keys on, wait up to 30 s for a lock, the file in WAL mode, and
+    deleted rows overwritten with zeros (secure_delete), so an erased person's words do not
+    linger in free pages of the file (see `forget_deleted`).
 
     WAL lets readers go on while one writer writes, so the servers (and Rasa's tracker store,
     which opens the same file) wait for each other instead of failing. It is a property of the
@@ -48,6 +50,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
         if mode not in ("wal", "memory"):
@@ -58,15 +61,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def forget_deleted(engine: Engine) -> None:
+    """After deleting personal data from SQLite: copy the write-ahead log into the file and
+    empty it, so no old page holding deleted rows stays in `<database>-wal`. Best effort: a
+    reader still busy keeps the log until its next checkpoint. PostgreSQL keeps deleted rows
+    in its files until VACUUM (docs/privacy.md)."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         # The action server and Rasa's tracker store share the file: wait for locks, don't fail.
-        engine = create_engine(url, future=True, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url,
+            future=True,
+            hide_parameters=True,  # an SQL error names the statement, never a person's words
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        )
 
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
 
 
 def rasa_tracker_store_env(database_url: str, repo: Path = REPO) -> dict[str, str]:

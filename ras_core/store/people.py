@@ -1,4 +1,8 @@
-"""People: who is writing (channel and id), their consent, voice choices and contact requests."""
+"""People: who is writing (channel and id), their consent, voice choices and contact requests.
+
+Each person also has a random reference ("P-7KX2M9QH"): the audit log names them by it, never
+by their channel id.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ras_core.store.engine import aware, now
+from ras_core.store.references import new_reference
 from ras_core.store.repository import Repository
-from ras_core.store.schema import contact_requests, people
+from ras_core.store.schema import contact_requests, erasures, people
+
+# Where a person reference may already be: a person, or the register of erased people.
+PERSON_REFERENCES = (people.c.reference, erasures.c.person_reference)
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,7 @@ class Person:
     channel: str
     channel_user_id: str
     consented: bool
+    reference: str = ""  # how the audit log names the person: "P-7KX2M9QH"
 
     @property
     def sender(self) -> str:
@@ -51,7 +60,10 @@ class People(Repository):
             if row is None:
                 conn.execute(
                     people.insert().values(
-                        channel=channel, channel_user_id=channel_user_id, created_at=now()
+                        channel=channel,
+                        channel_user_id=channel_user_id,
+                        created_at=now(),
+                        reference=new_reference(conn, "P-", 8, PERSON_REFERENCES),
                     )
                 )
                 row = _row(conn, channel, channel_user_id)
@@ -105,9 +117,10 @@ class People(Repository):
 
 def add_contact_request(
     conn: Connection, person_id: int, assessment_id: int | None, reason: str, words: str
-) -> None:
-    """Within a caller's transaction, so the request and its case change land together."""
-    conn.execute(
+) -> int:
+    """Within a caller's transaction, so the request and its case change land together;
+    returns the request's id."""
+    result = conn.execute(
         contact_requests.insert().values(
             person_id=person_id,
             assessment_id=assessment_id,
@@ -116,6 +129,7 @@ def add_contact_request(
             created_at=now(),
         )
     )
+    return int(result.inserted_primary_key[0])
 
 
 def _row(conn: Connection, channel: str, channel_user_id: str) -> Any:
@@ -126,4 +140,5 @@ def _row(conn: Connection, channel: str, channel_user_id: str) -> Any:
 
 
 def _person(row: Any) -> Person:
-    return Person(row.id, row.channel, row.channel_user_id, row.consented_at is not None)
+    consented = row.consented_at is not None
+    return Person(row.id, row.channel, row.channel_user_id, consented, row.reference)

@@ -59,12 +59,13 @@ class Notes(Repository):
         if not text.strip():
             raise ValueError("A note needs some words.")
         with self.engine.begin() as conn:
-            conn.execute(
+            written = conn.execute(
                 case_notes.insert().values(
                     case_id=case_id, coordinator_id=coordinator_id, text=text.strip(), at=now()
                 )
             )
-            audit.record(conn, username, "add_note", case_id, text.strip())
+            note = audit.ref("note", int(written.inserted_primary_key[0]))
+            audit.record(conn, username, "add_note", case_id, note)  # the words stay in the note
 
     def for_case(self, case_id: int) -> list[Note]:
         rows = self.rows(

@@ -33,7 +33,11 @@ people = Table(
     Column("created_at", WHEN, nullable=False),
     Column("reads_aloud", Boolean),  # None until asked
     Column("slow_speech", Boolean, nullable=False, default=False),
+    # Random, made when the person first writes: how the audit log names them ("P-7KX2M9QH"),
+    # never by their channel id. It means nothing once the person's rows are erased.
+    Column("reference", String(16), nullable=False),
     UniqueConstraint("channel", "channel_user_id", name="uq_people_channel_user"),
+    UniqueConstraint("reference", name="uq_people_reference"),
 )
 
 assessments = Table(
@@ -194,16 +198,30 @@ case_notes = Table(
     Column("at", WHEN, nullable=False),
 )
 
-# Append-only: the migration adds triggers that refuse UPDATE and DELETE.
+# Append-only: the migrations add triggers that refuse UPDATE and DELETE. It holds references
+# and kinds of action, never free text, and no foreign key: a person's cases can be erased
+# while the log keeps that something happened to case "IB-..." (ras_core/store/audit.py).
 audit_log = Table(
     "audit_log",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("at", WHEN, nullable=False),
-    Column("actor", String(128), nullable=False),
+    Column("actor", String(128), nullable=False),  # a coordinator, "assistant" or "P-..."
     Column("action", String(64), nullable=False),
-    Column("case_id", ForeignKey("cases.id"), index=True),
-    Column("detail", Text, nullable=False, default=""),
+    Column("case_reference", String(16), index=True),
+    Column("detail", Text, nullable=False, default=""),  # a code or a reference ("note:12")
+)
+
+# Each erasure: whose (the person's reference only), who erased, why, and how many rows went.
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", WHEN, nullable=False),
+    Column("person_reference", String(16), nullable=False, index=True),
+    Column("by", String(128), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("removed_json", Text, nullable=False),  # rows removed, by table
 )
 
 # Messages for a person that did not come as a reply: a coordinator's request or decision.

@@ -3,6 +3,9 @@
 This is the only code that reads Rasa's table. Every conversation is kept under the person's
 namespaced id ("telegram:<id>", "rest:<id>"), and only that id is looked for: a bare "123"
 from another channel is someone else.
+
+Export, erasure and retention (ras_core.privacy) reach the table through the functions at the
+end, in the transaction of the store that calls them.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import bindparam, inspect, select, text
+from sqlalchemy.engine import Connection
 
 from ras_core.store.repository import Repository
 from ras_core.store.schema import people
@@ -56,3 +61,67 @@ def _line(type_name: str, timestamp: float | None, data: str | None) -> Line | N
         return None
     at = datetime.fromtimestamp(timestamp, timezone.utc) if timestamp else None
     return Line("person" if type_name == "user" else "assistant", said, at)
+
+
+# Export, erasure and retention: every row Rasa keeps for a sender, in the caller's transaction.
+def has_events(conn: Connection) -> bool:
+    """Whether Rasa's table is there (it is made when the Rasa server first starts)."""
+    return bool(inspect(conn).has_table("events"))
+
+
+def events_of(conn: Connection, senders: list[str]) -> list[dict[str, Any]]:
+    """Every event stored for these senders, oldest first, with its data as Rasa wrote it."""
+    if not senders or not has_events(conn):
+        return []
+    rows = conn.execute(
+        text(
+            "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events"
+            " WHERE sender_id IN :senders ORDER BY id"
+        ).bindparams(bindparam("senders", expanding=True)),
+        {"senders": senders},
+    ).all()
+    return [
+        {
+            "sender_id": row.sender_id,
+            "type_name": row.type_name,
+            "at": _when(row.timestamp),
+            "intent_name": row.intent_name,
+            "action_name": row.action_name,
+            "data": _data(row.data),
+        }
+        for row in rows
+    ]
+
+
+def delete_events(conn: Connection, senders: list[str], before: float | None = None) -> int:
+    """Delete these senders' events (only those stamped before `before`, when given)."""
+    if not senders or not has_events(conn):
+        return 0
+    query = "DELETE FROM events WHERE sender_id IN :senders"
+    values: dict[str, Any] = {"senders": senders}
+    if before is not None:
+        query += " AND timestamp < :before"
+        values["before"] = before
+    result = conn.execute(text(query).bindparams(bindparam("senders", expanding=True)), values)
+    return int(result.rowcount)
+
+
+def senders_seen(conn: Connection) -> dict[str, float]:
+    """Every sender with events, and when their latest event was (a Unix time)."""
+    if not has_events(conn):
+        return {}
+    rows = conn.execute(
+        text("SELECT sender_id, MAX(timestamp) AS last FROM events GROUP BY sender_id")
+    ).all()
+    return {str(row.sender_id): float(row.last or 0) for row in rows}
+
+
+def _when(timestamp: float | None) -> str | None:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat() if timestamp else None
+
+
+def _data(data: str | None) -> Any:
+    try:
+        return json.loads(data or "null")
+    except ValueError:
+        return data

@@ -58,7 +58,7 @@ def can_sign_in(server: DashboardServer, username: str, password: str = PASSWORD
 def audited(server: DashboardServer, action: str) -> list[str]:
     """The user names in the audit log's entries for this change made from the command line."""
     return [e.detail for e in server.store.audit.entries()
-            if (e.actor, e.action, e.case_id) == (COMMAND_LINE, action, None)]  # fmt: skip
+            if (e.actor, e.action, e.case_reference) == (COMMAND_LINE, action, None)]  # fmt: skip
 
 
 def test_a_disabled_account_is_signed_out_at_once_and_cannot_sign_in_until_enabled(
