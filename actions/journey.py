@@ -8,6 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from actions.base import Speaker, ThinAction
 from actions.context import interview, latest_turn, planning, store
 from actions.plan import news_for
+from actions.privacy import forget
 from ras_core.conversation.attention import ask_for_person
 from ras_core.conversation.say import Say
 from ras_core.domain.progress import Journey
@@ -41,7 +42,11 @@ class ActionFinishAssessment(ThinAction):
 
     def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
         current = interview(tracker)
-        says = current.budget_says() if current.person.consented else [Say("declined")]
+        if not current.person.consented:
+            # Declined: nothing about them is kept, not even this conversation.
+            speaker.say([Say("declined")], current.who)
+            return forget(speaker, tracker, reason="declined consent")
+        says = current.budget_says()
         if current.finished is not None:
             says.append(Say("plan_offer"))
         speaker.say(says, current.who)
