@@ -145,6 +145,10 @@ def why(error: IllegalMove) -> dict[str, str]:
 
 def whole_pounds(typed: str) -> int | None:
     """ "12400", "£12,400" or "12,400.00" as whole pounds; None if it is not an amount."""
-    found = re.fullmatch(r"£?([0-9]{1,3}(?:,?[0-9]{3})*)(?:\.00)?", typed.strip())
+    typed = typed.strip()
+    if len(typed) > 20:  # no real budget is that long; also keeps the pattern and int() cheap
+        return None
+    # Either plain digits or groups of three with commas: one way to read each, no backtracking.
+    found = re.fullmatch(r"£?([0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.00)?", typed)
     pounds = int(found.group(1).replace(",", "")) if found else None
     return pounds if pounds is not None and pounds <= MOST_POUNDS else None
