@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import traceback
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -13,6 +15,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.render import utter
 from ras_core.conversation.say import Say
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,14 @@ class ThinAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        return self.act(Speaker(dispatcher, domain), tracker)
+        try:
+            return self.act(Speaker(dispatcher, domain), tracker)
+        except Exception as error:
+            # Logged by name and place only: an exception's message may quote what the person
+            # wrote, and letting it escape makes Rasa log the whole conversation it sent.
+            where = "".join(traceback.format_tb(error.__traceback__))
+            log.error("Action %s failed with %s at\n%s", self.NAME, type(error).__name__, where)
+            return []
 
     @abstractmethod
     def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]: ...

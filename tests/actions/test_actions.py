@@ -154,3 +154,25 @@ def test_missing_words_are_a_clear_error(domain: Domain) -> None:
         render(domain, Say("no_such_message"), "self")
     with pytest.raises(MissingWords):
         render(domain, Say("question", {"number": 1}), "self")
+
+
+def test_a_failing_action_logs_no_words_and_returns_quietly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An action that raises: the log names the action and the error's kind, never its message
+    (which could quote the person), and Rasa gets a normal, empty answer."""
+    from rasa_sdk import Tracker as SdkTracker
+    from rasa_sdk.events import EventType
+
+    from actions.base import Speaker, ThinAction
+
+    class Broken(ThinAction):
+        NAME = "action_broken"
+
+        def act(self, speaker: Speaker, tracker: SdkTracker) -> list[EventType]:
+            raise ValueError(f"could not read {tracker.latest_message['text']!r}")
+
+    messages, events = run(Broken(), tracker("my husband hits me"), {"responses": {}})
+    assert (messages, events) == ([], [])
+    assert "action_broken failed with ValueError" in caplog.text
+    assert "husband" not in caplog.text
