@@ -174,7 +174,7 @@ def quiet_rasa() -> None:
 
 
 def environment(**extra: str) -> dict[str, str]:
-    """A copy of this process's environment, for a child process, with `extra` added."""
+    """A copy of this environment for a child process, with `extra` and LOCK_STORE_TYPE added."""
     env = dict(os.environ)
     env.update(extra)
     env.update(lock_store_environment(env))

@@ -40,6 +40,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("bot/telegram", ("ras_core.store", "ras_core.casework", "sqlalchemy", "actions", "dashboard")),
     ("bot/terminal", ("ras_core", "sqlalchemy", "actions", "dashboard")),
     ("bot/launcher", ("ras_core.conversation", "ras_core.casework", "actions", "dashboard")),
+    ("bot/cluster", ("ras_core.conversation", "ras_core.casework", "actions", "dashboard")),
     ("actions", ("sqlalchemy", "bot", "dashboard")),
     ("dashboard", ("sqlalchemy", "bot", "actions", "rasa", "rasa_sdk")),
     ("accessibility", ("ras_core.store", "ras_core.conversation", "bot", "actions", "dashboard")),
