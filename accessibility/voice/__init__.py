@@ -11,15 +11,18 @@ from accessibility.voice.engines import (
     SpeechEngine,
 )
 from accessibility.voice.hearing import (
-    PocketsphinxTranscriber,
+    Confidence,
     Transcriber,
     Transcript,
     expected_phrases,
+    same_meaning,
 )
 from accessibility.voice.notes import VoiceNote, VoiceNotes, voice_notes_for
+from accessibility.voice.sphinx import PocketsphinxTranscriber
 
 __all__ = [
     "Audio",
+    "Confidence",
     "FallbackEngine",
     "GttsEngine",
     "OfflineEngine",
@@ -33,5 +36,6 @@ __all__ = [
     "decode_ogg",
     "encode_ogg_opus",
     "expected_phrases",
+    "same_meaning",
     "voice_notes_for",
 ]

@@ -35,20 +35,39 @@ class Audio:
         return Audio(samples.astype(np.float32), rate)
 
 
-def decode(data: bytes) -> Audio:
-    """Any format libsndfile reads (OGG/Opus, MP3, WAV), as mono float32."""
+class TooLong(SpeechError):
+    """More audio than the caller will listen to: nothing past the limit is decoded."""
+
+
+# Beyond these a file is not a voice note; refusing them keeps memory small whatever a file says.
+MAX_CHANNELS = 8
+MAX_RATE = 192_000
+
+
+def decode(data: bytes, max_seconds: float | None = None) -> Audio:
+    """Any format libsndfile reads (OGG/Opus, MP3, WAV), as mono float32.
+
+    With `max_seconds`, at most that much is decoded: longer audio raises TooLong.
+    """
     try:
-        samples, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
+        with soundfile.SoundFile(io.BytesIO(data)) as sound:
+            rate, channels = int(sound.samplerate), int(sound.channels)
+            if channels > MAX_CHANNELS or not 0 < rate <= MAX_RATE:
+                raise SpeechError(f"not a voice: {channels} channels at {rate} Hz")
+            cap = -1 if max_seconds is None else int(max_seconds * rate) + 1
+            samples = sound.read(frames=cap, dtype="float32", always_2d=True)
     except (soundfile.LibsndfileError, RuntimeError, TypeError) as error:
         raise SpeechError(f"not audio that can be read: {error}") from error
     if len(samples) == 0:
         raise SpeechError("the audio is empty")
-    return Audio(samples.mean(axis=1).astype(np.float32), int(rate))
+    if max_seconds is not None and len(samples) >= cap:
+        raise TooLong(f"longer than {max_seconds:g} seconds")
+    return Audio(samples.mean(axis=1).astype(np.float32), rate)
 
 
-def decode_ogg(data: bytes) -> Audio:
+def decode_ogg(data: bytes, max_seconds: float | None = None) -> Audio:
     """A voice note as the recogniser wants it: mono, 16 kHz."""
-    return decode(data).resampled(16000)
+    return decode(data, max_seconds).resampled(16000)
 
 
 def encode_ogg_opus(audio: Audio) -> bytes:

@@ -1,39 +1,76 @@
-"""Speech in: what a person said in a voice note, heard offline with pocketsphinx.
+"""Speech in: what a person said in a voice note, heard offline, and how sure we are of it.
 
-First the audio is matched against a short list of what can be said at this point (exact
-and fast); free dictation runs too, and the short-list result is used only when dictation
-heard much the same words. Otherwise the dictation is returned, and the front end checks it
-with the person before anything is saved. A cloud recogniser can be added later as another
-`Transcriber`.
+The audio is matched against a short list of what can be said at this point (the question's
+buttons and statements, letters, positions, yes and no, commands). The short list's answer is
+used only when the search itself is sure of it (`Confidence`): the best phrase must beat the
+best phrase that means something else by a clear margin, and fit the sound about as well as
+free phones do. Nothing is decided by agreement with free dictation, which is poor on voices
+it was not trained on.
+
+When the short list is not sure, free dictation is offered back only when it looks like words
+(the search's own posterior and its fit against free phones); otherwise nothing is returned,
+and the front end says plainly that it did not catch that. Whatever is returned is still
+checked with the person ("I heard: ... Is that right?") before anything is done with it.
+
+A cloud or another offline recogniser can be added later as another `Transcriber`.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-import numpy as np
 import yaml
 
 from accessibility.voice.audio import Audio
+from ras_core.domain.letters import STATEMENT_LETTERS
+from ras_core.domain.understanding import read_letter, read_position, read_yes_no
 
 PHRASES = Path(__file__).resolve().parents[1] / "data" / "spoken_phrases.yml"
-AGREEMENT = 0.5  # share of the short-list words dictation must also hear
+# Phrases on the short list that mean the same as another (the NLU model reads them alike).
+SAME_AS = {"stop": "pause", "say that again": "repeat", "i don't know": "not sure"}
+# Other ways people say some buttons (as the NLU model knows them), listened for with them.
+OTHER_WAYS = {"me": ("myself", "for me", "just me"), "someone i look after": ("someone else",)}
+SAME_AS |= {other: phrase for phrase, others in OTHER_WAYS.items() for other in others}
+_LETTERS = ("a", "b", "c", "d")
 
 
 @dataclass(frozen=True)
 class Transcript:
-    text: str  # "" when nothing was heard
-    from_grammar: bool
+    text: str  # "" when nothing was heard well enough to offer back
+    from_grammar: bool  # from the short list (else free dictation, or nothing)
+    confidence: float = 0.0  # the margin that decided it (see `Confidence`)
+    best_guess: str = ""  # the short list's best phrase, even when not sure (for measuring)
+    certain: bool = False  # sure enough to act on as an answer to "Is that right?"
 
 
 class Transcriber(Protocol):
     def transcribe(self, audio: Audio, expected: Sequence[str]) -> Transcript: ...
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How sure the searches must be. Scores are pocketsphinx's log units per 10 ms frame.
+
+    Chosen on the voices marked "tune" in tests/support/voice_testset.py only; the figures
+    for the other voices are in benchmarks/voice_bench.py. What is offered back is checked
+    with the person, so offering asks for less than taking a spoken yes as the person's yes.
+    """
+
+    margin: float = 1.0  # to offer: best phrase over the best phrase meaning something else
+    fit: float = -12.0  # best phrase against free phones: far below means no phrase was said
+    coverage: float = 0.3  # share of the speech the phrase's words lie on (not a long ramble)
+    word_frames: int = 8  # the phrase's words last at least 80 ms
+    confirm_margin: float = 2.0  # to take a spoken yes as the person's yes (never wrong in tuning)
+    confirm_fit: float = -8.0
+    words_least: int = 3  # free dictation is offered only as a few words, never one or two
+    words_posterior: float = 0.01  # free dictation's own posterior probability
+    words_fit: float = -3.0  # free dictation against free phones
+    words_seconds: float = 20.0  # longer notes are not dictated (too slow; answers are short)
 
 
 @cache
@@ -49,68 +86,43 @@ def normalise(phrase: str) -> str:
 
 
 def expected_phrases(button_titles: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
-    """Everything that can be said now: buttons (and their words after "B:"), extras, always."""
+    """Everything that can be said now: buttons (and their words after "B:"), extras, always.
+
+    Letters and positions are left out when there are buttons but none with a letter ("Me",
+    "Someone I look after"): there is nothing for them to choose, and "me" sounds like "a"."""
     found: list[str] = []
+    lettered = any(re.match(r"^[A-D]:\s", title) for title in button_titles)
     for title in [*button_titles, *extra]:
         found.append(title)
         if re.match(r"^[A-D]:\s", title):
             found.append(title[3:])
-    found += always_expected()
+    found += [
+        phrase
+        for phrase in always_expected()
+        if lettered or not button_titles or not meaning_of(phrase, ()).startswith("letter:")
+    ]
     unique: dict[str, None] = {}
     for phrase in found:
         words = normalise(phrase)
-        if words:
-            unique.setdefault(words, None)
+        for said in (words, *OTHER_WAYS.get(words, ())) if words else ():
+            unique.setdefault(said, None)
     return list(unique)
 
 
-class PocketsphinxTranscriber:
-    """Offline, with the English model inside the pocketsphinx wheel."""
-
-    def __init__(self) -> None:
-        from pocketsphinx import Decoder
-
-        self._decoder: Any = Decoder(loglevel="FATAL")
-        self._dictation = self._decoder.current_search()
-        self._lock = threading.Lock()  # a decoder is not thread-safe
-        self._grammars: dict[tuple[str, ...], str] = {}
-
-    def transcribe(self, audio: Audio, expected: Sequence[str]) -> Transcript:
-        raw = (np.clip(audio.resampled(16000).samples, -1, 1) * 32767).astype("<i2").tobytes()
-        with self._lock:
-            free = self._decode(self._dictation, raw)
-            grammar = self._grammar([normalise(p) for p in expected])
-            short = self._decode(grammar, raw) if grammar else ""
-        if short and agreement(short, free) >= AGREEMENT:
-            return Transcript(short, from_grammar=True)
-        return Transcript(free, from_grammar=False)
-
-    def _decode(self, search: str, raw: bytes) -> str:
-        self._decoder.activate_search(search)
-        self._decoder.start_utt()
-        self._decoder.process_raw(raw, full_utt=True)
-        self._decoder.end_utt()
-        hypothesis = self._decoder.hyp()
-        return " ".join(hypothesis.hypstr.split()) if hypothesis else ""
-
-    def _grammar(self, phrases: list[str]) -> str | None:
-        """A JSGF grammar of the phrases whose words are all in the dictionary (cached)."""
-        known = tuple(sorted({p for p in phrases if p and all(self._knows(w) for w in p.split())}))
-        if not known:
-            return None
-        if known not in self._grammars:
-            name = f"g{len(self._grammars)}"
-            jsgf = "#JSGF V1.0;\ngrammar answers;\npublic <answer> = " + " | ".join(known) + ";\n"
-            self._decoder.add_jsgf_string(name, jsgf)
-            self._grammars[known] = name
-        return self._grammars[known]
-
-    def _knows(self, word: str) -> bool:
-        return self._decoder.lookup_word(word) is not None
+def meaning_of(phrase: str, phrases: Sequence[str]) -> str:
+    """What a short-list phrase stands for, so that phrases meaning the same are one choice:
+    "b", "letter b", "the second one", "b some help" and "some help" are all "letter:B"."""
+    answer = read_yes_no(phrase)
+    if answer is not None:
+        return answer
+    letter = read_letter(phrase) or read_position(phrase, STATEMENT_LETTERS[:4])
+    first, _, rest = phrase.partition(" ")
+    if letter is None and first in _LETTERS and rest in phrases:
+        letter = first.upper()  # "b some help": the button's letter and its words
+    if letter is None:
+        letter = next((x.upper() for x in _LETTERS if f"{x} {phrase}" in phrases), None)
+    return f"letter:{letter}" if letter else SAME_AS.get(phrase, phrase)
 
 
-def agreement(short: str, free: str) -> float:
-    """How many of the short-list words dictation also heard (0.0 to 1.0)."""
-    wanted = short.split()
-    heard = set(free.split())
-    return sum(word in heard for word in wanted) / len(wanted) if wanted else 0.0
+def same_meaning(heard: str, said: str, phrases: Sequence[str]) -> bool:
+    return bool(heard) and meaning_of(heard, phrases) == meaning_of(said, phrases)

@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from bot.telegram.handlers import CHANNEL, FrontEnd
+from bot.telegram.ordering import PerChatOrder
 from bot.telegram.rasa_client import RasaClient
 from bot.telegram.texts import say
 from ras_core import settings as project_settings
@@ -45,6 +46,8 @@ def build_application(settings: TelegramSettings, front_end: FrontEnd) -> Applic
     persistence = PicklePersistence(settings.state_file, single_file=True, update_interval=5)
     application = (
         builder.persistence(persistence)
+        # Different chats at once (a slow voice note holds up no one else); each chat in order.
+        .concurrent_updates(PerChatOrder())
         .post_init(lambda app: _started(app, front_end, settings.news_seconds, news))
         .post_stop(lambda _app: _stop(news))
         .post_shutdown(lambda _app: front_end.rasa.close())
@@ -73,8 +76,10 @@ async def _drop_malformed(update: Update, _context: ContextTypes.DEFAULT_TYPE) -
     before any handler: Telegram never sends them, so only a broken or forged source could."""
     message = update.effective_message
     text = getattr(message, "text", None) if message is not None else None
-    if update.effective_user is None or update.effective_chat is None or not (
-        text is None or isinstance(text, str)
+    if (
+        update.effective_user is None
+        or update.effective_chat is None
+        or not (text is None or isinstance(text, str))
     ):
         log.warning("Dropped a malformed update %s", update.update_id)
         raise ApplicationHandlerStop

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol
 
 from telegram import Bot, Chat, Message, Update
@@ -18,7 +19,8 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.telegram import keyboards
+from accessibility.voice import Transcript
+from bot.telegram import keyboards, limits
 from bot.telegram.chunks import split_message
 from bot.telegram.rasa_client import Button, RasaClient, RasaUnavailable, Reply
 from bot.telegram.texts import say
@@ -47,8 +49,10 @@ class Speech(Protocol):
     def voice_note(self, text: str, *, slow: bool) -> tuple[bytes, int]:
         """OGG/Opus bytes of the text read aloud, and the length in whole seconds."""
 
-    def hear(self, ogg: bytes, expected: list[str]) -> str:
-        """The words heard in a voice note, "" when none; raises ValueError if not audio."""
+    def hear(self, ogg: bytes, expected: list[str]) -> Transcript:
+        """What was heard in a voice note (text "" when nothing sure enough).
+
+        Raises limits.TooLong past limits.MAX_SECONDS, ValueError if it is not audio."""
 
 
 @dataclass
@@ -82,33 +86,77 @@ class FrontEnd:
         # A typed "/..." is words, never one of our payloads (only those start with "/").
         said = clean(message.text).lstrip("/").strip()
         await self.retire_keyboard(update, context)
+        if "heard" in _chat_data(context):  # a typed yes or no answers "I heard: ..."
+            answer = read_yes_no(said)
+            if answer is not None:
+                await self.on_heard(update, context, answer == "yes")
+                return
+            _chat_data(context).pop("heard")  # they moved on: what was heard is not used
         if _SLOWER.search(said) and len(said.split()) <= 4 and not find_disclosure(said):
             await self.set_slow(update, context, True)
             return
         await self.converse(update, context, said)
 
     async def voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A voice note or audio file: heard offline, then always checked with the person.
+
+        Nothing a note says is acted on without the person's yes: a tap, a typed yes, or a
+        spoken yes that the short list is sure of (`takes_as_yes`)."""
         message = update.effective_message
         assert message is not None
         audio = message.voice or message.audio
         assert audio is not None
-        chat = _chat(update)
-        await chat.send_action(ChatAction.TYPING)
-        file = await context.bot.get_file(audio.file_id)
-        ogg = bytes(await file.download_as_bytearray())
-        titles = _chat_data(context).get("answer_titles", [])
-        expected = [*titles, *self.desk.what_can_be_said(_user(update))]
+        refused = limits.refusal(_seconds(audio.duration), audio.file_size)
+        if refused is None:
+            await _chat(update).send_action(ChatAction.TYPING)
+            file = await context.bot.get_file(audio.file_id)
+            refused = limits.refusal(None, file.file_size)
+        if refused is None:
+            ogg = bytes(await file.download_as_bytearray(read_timeout=limits.DOWNLOAD_SECONDS))
+            refused = limits.refusal(None, len(ogg))
+        if refused is not None:
+            await self.tell(update, context, [Reply(say(refused))])
+            return
+        data = _chat_data(context)
+        expected = [*data.get("answer_titles", []), *self.desk.what_can_be_said(_user(update))]
         try:
             heard = await asyncio.to_thread(self.speech.hear, ogg, expected)
+        except limits.TooLong:
+            await self.tell(update, context, [Reply(say("voice_too_long"))])
+            return
         except ValueError:
             await self.tell(update, context, [Reply(say("voice_unreadable"))])
             return
-        if not heard:
-            await self.tell(update, context, [Reply(say("heard_nothing"))])
-            return
-        _chat_data(context)["heard"] = heard
-        buttons = (Button(say("heard_yes"), HEARD_YES), Button(say("heard_no"), HEARD_NO))
-        await self.tell(update, context, [Reply(say("heard", heard=heard), buttons)])
+        if "heard" in data and takes_as_yes(heard):
+            await self.on_heard(update, context, True)
+        elif "heard" in data and heard.certain and read_yes_no(heard.text) == "no":
+            await self.on_heard(update, context, False)
+        elif heard.text:
+            data["heard"] = heard.text
+            buttons = (Button(say("heard_yes"), HEARD_YES), Button(say("heard_no"), HEARD_NO))
+            await self.tell(update, context, [Reply(say("heard", heard=heard.text), buttons)])
+        else:
+            await self.not_caught(update, context)
+
+    async def on_heard(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, right: bool
+    ) -> None:
+        """The person's answer to "I heard: ... Is that right?"."""
+        heard = _chat_data(context).pop("heard", None)
+        await self.retire_keyboard(update, context)
+        if right and heard is not None:
+            await self.converse(update, context, heard, spoken=True)
+        else:
+            await self.tell(update, context, [Reply(say("heard_again"))])
+
+    async def not_caught(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Nothing heard for sure: say so plainly, with the buttons that can answer now."""
+        data = _chat_data(context)
+        buttons: tuple[Button, ...] = tuple(data.get("answer_buttons", ()))
+        if "heard" in data:  # still waiting for a yes or no to what was heard before
+            buttons = (Button(say("heard_yes"), HEARD_YES), Button(say("heard_no"), HEARD_NO))
+        key = "heard_unsure" if buttons else "heard_nothing"
+        await self.tell(update, context, [Reply(say(key), buttons)])
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -135,11 +183,8 @@ class FrontEnd:
         if chosen.payload in (VOICE_ON, VOICE_OFF):
             await self.set_voice(update, context, chosen.payload == VOICE_ON)
             await self.converse(update, context, data.pop("waiting", GREET))
-        elif chosen.payload == HEARD_YES and "heard" in data:
-            await self.converse(update, context, data.pop("heard"), spoken=True)
-        elif chosen.payload == HEARD_NO:
-            data.pop("heard", None)
-            await self.tell(update, context, [Reply(say("heard_again"))])
+        elif chosen.payload in (HEARD_YES, HEARD_NO):
+            await self.on_heard(update, context, chosen.payload == HEARD_YES)
         else:
             await self.converse(update, context, chosen.payload)
 
@@ -216,6 +261,8 @@ class FrontEnd:
             replies = [Reply(say("not_now"))]
         if danger and not any("999" in reply.text for reply in replies):
             replies = [Reply(say("emergency_numbers")), *replies]
+        if not any(reply.buttons for reply in replies):  # nothing to tap now (a free answer)
+            _chat_data(context).pop("answer_buttons", None)
         await self.tell(update, context, replies)
 
     async def tell(
@@ -246,6 +293,7 @@ class FrontEnd:
             if reply.buttons:
                 if not any(b.payload.startswith(APP_PREFIX) for b in reply.buttons):
                     chat_data["answer_titles"] = [b.title for b in reply.buttons]
+                    chat_data["answer_buttons"] = reply.buttons
                 markup, choices = keyboards.build_markup(reply.buttons)
                 sent = await bot.send_message(chat_id, pieces[-1], reply_markup=markup)
                 old = keyboards.remember(chat_data, sent.message_id, choices)
@@ -303,6 +351,18 @@ class FrontEnd:
         old = keyboards.forget(_chat_data(context))
         if old is not None:
             await _quietly(context.bot.edit_message_reply_markup(_chat(update).id, old))
+
+
+def takes_as_yes(heard: Transcript) -> bool:
+    """A spoken answer counts as the person's yes only when the short list is sure of it."""
+    return heard.certain and read_yes_no(heard.text) == "yes"
+
+
+def _seconds(duration: object) -> int | None:
+    """Telegram's duration: whole seconds (a timedelta in some versions of the library)."""
+    if isinstance(duration, timedelta):
+        return int(duration.total_seconds())
+    return duration if isinstance(duration, int) else None
 
 
 def _chat(update: Update) -> Chat:

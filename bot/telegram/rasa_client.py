@@ -52,9 +52,7 @@ def parse_replies(body: Any) -> list[Reply]:
 
 
 class RasaClient:
-    def __init__(
-        self, base_url: str, secret: str, timeout: float = 60.0, retries: int = 3
-    ) -> None:
+    def __init__(self, base_url: str, secret: str, timeout: float = 60.0, retries: int = 3) -> None:
         self._url = f"{base_url}/webhooks/frontend/webhook"
         headers = {"Authorization": f"Bearer {secret}"}
         self._client = httpx.AsyncClient(timeout=timeout, headers=headers)

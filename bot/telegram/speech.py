@@ -1,8 +1,9 @@
 """Speech for the Telegram front end, on top of `accessibility.voice`.
 
 Out: each reply becomes an OGG/Opus voice note (gTTS, or the offline engine, cached on disk).
-In: a voice note is decoded and heard offline by pocketsphinx, first against what can be said
-at this point (buttons, statements, letters, positions, yes/no, commands), then freely.
+In: a voice note is decoded (at most limits.MAX_SECONDS of it) and heard offline by
+pocketsphinx against what can be said at this point (buttons, statements, letters, positions,
+yes/no, commands), and freely only when that is not sure (accessibility/voice/hearing.py).
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from accessibility.voice import (
     PocketsphinxTranscriber,
     SpeechError,
     Transcriber,
+    Transcript,
     VoiceNotes,
     decode_ogg,
     expected_phrases,
     voice_notes_for,
 )
+from accessibility.voice.audio import TooLong
+from bot.telegram import limits
 from ras_core import settings
 
 
@@ -35,9 +39,11 @@ class OfflineFirstSpeech:
         note = self.voice_notes.render(text, slow=slow)
         return note.path.read_bytes(), max(1, math.ceil(note.seconds))
 
-    def hear(self, ogg: bytes, expected: list[str]) -> str:
+    def hear(self, ogg: bytes, expected: list[str]) -> Transcript:
         try:
-            audio = decode_ogg(ogg)
+            audio = decode_ogg(ogg, max_seconds=limits.MAX_SECONDS)
+        except TooLong as error:
+            raise limits.TooLong(str(error)) from error
         except SpeechError as error:
             raise ValueError(str(error)) from error
-        return self.transcriber.transcribe(audio, expected_phrases(expected)).text
+        return self.transcriber.transcribe(audio, expected_phrases(expected))

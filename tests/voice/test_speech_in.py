@@ -3,9 +3,11 @@ heard by pocketsphinx."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from accessibility.voice import (
+    Audio,
     PocketsphinxTranscriber,
     SpeechError,
     decode_ogg,
@@ -50,3 +52,11 @@ def test_expected_phrases_cover_buttons_letters_positions_and_commands() -> None
                    "i need a lot of support to take care of myself"]:  # fmt: skip
         assert phrase in phrases
     assert len(phrases) == len(set(phrases))
+
+
+def test_noise_and_mumbling_are_not_echoed_back(transcriber: PocketsphinxTranscriber) -> None:
+    """Nothing confident: nothing offered, so the front end says it did not catch that."""
+    rng = np.random.default_rng(7)
+    hiss = Audio((0.05 * rng.standard_normal(32000)).astype(np.float32), 16000)
+    heard = transcriber.transcribe(hiss, expected_phrases(BUTTONS))
+    assert heard.text == "" and not heard.certain

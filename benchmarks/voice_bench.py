@@ -1,0 +1,83 @@
+"""How well voice notes are heard from voices the project was not built on.
+
+Every short-list phrase the questions use (letters, positions, button words, yes and no, go
+back, not sure, pause, talk to a person...), spoken by espeak-ng's English voices at different
+speeds and pitches, clean, with noise at 10 dB SNR, and through a telephone band, each as the
+OGG/Opus note Telegram sends (tests/support/voice_testset.py; made once into var/voice-testset/).
+Each note is heard as the Telegram front end hears it (tests/support/voice_scoring.py):
+
+  right          the bot offers back the right meaning, for a yes
+  wrong          the bot offers back something else (the person says no; nothing is done)
+  asked          "Sorry, I did not catch that. You can tap a button, or try again."
+  acted wrongly  a note that is not a yes but would be taken as the yes to "Is that right?"
+                 (the only way a misheard note can act: every note is checked first)
+  best guess     the short list's best phrase was right, sure or not (what the recogniser
+                 itself gets right, before the confidence check)
+
+The thresholds (accessibility/voice/hearing.py, `Confidence`) were chosen on the "tune"
+voices only; the figures that count are the "report" voices', shown first.
+
+    python -m benchmarks.voice_bench [--split report|tune|all] [--quick]      (or: make bench)
+
+Needs the Debian package espeak-ng. A first run makes about 950 notes (under a minute); a run
+hears each note (about ten minutes on two busy cores: free dictation is the slow part).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+
+from tests.support.voice_scoring import Heard, Tally, by, hear, median_ms, tally
+from tests.support.voice_testset import CONDITIONS, VOICES, available, items
+
+TARGETS = {"clean": 0.95, "noise": 0.85, "telephone": 0.85}
+
+
+def row(name: str, found: Tally) -> str:
+    shares = "  ".join(f"{found.share(o) * 100:5.1f}%" for o in ("right", "wrong", "asked"))
+    wrongly = f"{found.acted_wrongly_share * 100:5.1f}%"
+    best = f"{found.best_right / found.notes * 100 if found.notes else 0:5.1f}%"
+    return f"  {name:<18} {found.notes:5d}  {shares}  {wrongly:>13}  {best:>10}"
+
+
+def report(title: str, results: list[Heard]) -> None:
+    print(f"\n{title}")
+    print(f"  {'':<18} notes   right   wrong   asked  acted wrongly  best guess")
+    for name, found in by(results, "voice").items():
+        print(row(name, found))
+    conditions = by(results, "condition")
+    for condition in CONDITIONS:
+        if condition in conditions:
+            target = f"   (target: right {TARGETS[condition] * 100:.0f}%)"
+            print(row(condition, conditions[condition]) + target)
+    print(row("all", tally(results)))
+
+
+def chosen(split: str, quick: bool) -> Iterable[str]:
+    names = [v.name for v in VOICES if split in ("all", v.split)]
+    return names[:1] if quick else names
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("report", "tune", "all"), default="all")
+    parser.add_argument("--quick", action="store_true", help="one voice only")
+    options = parser.parse_args()
+    if not available():
+        print("Voice bench skipped: install the Debian package espeak-ng", file=sys.stderr)
+        return 0
+    splits = ["report", "tune"] if options.split == "all" else [options.split]
+    print("Voice notes heard (pocketsphinx, offline; voices are espeak-ng's, not the bot's):")
+    for split in splits:
+        names = set(chosen(split, options.quick))
+        results = hear(items(tuple(v for v in VOICES if v.name in names)))
+        kind = "held out: nothing was tuned on these" if split == "report" else "tuned on"
+        report(f"{split.title()} voices ({kind})", results)
+        print(f"  median time to hear a note: {median_ms(results):.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
