@@ -70,9 +70,7 @@ def payload_for(typed: str, last_buttons: list[dict[str, Any]]) -> str:
     return text
 
 
-def send(
-    url: str, token: str, sender: str, text: str, timeout: float = 60
-) -> list[dict[str, Any]]:
+def send(url: str, token: str, sender: str, text: str, timeout: float = 60) -> list[dict[str, Any]]:
     body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     request = urllib.request.Request(url, body, headers)
