@@ -263,7 +263,12 @@ class FrontEnd:
             replies = [Reply(say("emergency_numbers")), *replies]
         if not any(reply.buttons for reply in replies):  # nothing to tap now (a free answer)
             _chat_data(context).pop("answer_buttons", None)
-        await self.tell(update, context, replies)
+        said = [reply for reply in replies if reply.text or reply.buttons]
+        await self.tell(update, context, said)
+        if any(reply.forget for reply in replies):
+            # Erased: keyboards, a voice note waiting, anything kept for this chat goes too.
+            context.application.drop_chat_data(_chat(update).id)
+            context.application.drop_user_data(int(_user(update)))
 
     async def tell(
         self,

@@ -32,6 +32,7 @@ class Button:
 class Reply:
     text: str
     buttons: tuple[Button, ...] = field(default=())
+    forget: bool = False  # the person was erased: drop what the front end keeps about them
 
 
 def parse_replies(body: Any) -> list[Reply]:
@@ -46,8 +47,10 @@ def parse_replies(body: Any) -> list[Reply]:
             if isinstance(b, dict) and b.get("title") and b.get("payload")
         )
         text = str(item.get("text") or "")
-        if text or buttons:
-            replies.append(Reply(text, buttons))
+        custom = item.get("custom")
+        forget = isinstance(custom, dict) and custom.get("forget") is True
+        if text or buttons or forget:
+            replies.append(Reply(text, buttons, forget))
     return replies
 
 

@@ -25,6 +25,8 @@ from accessibility.voice.audio import TooLong
 from bot.telegram import limits
 from ras_core import settings
 
+MESSAGES = settings.REPO / "bot" / "telegram" / "messages.yml"
+
 
 @dataclass
 class OfflineFirstSpeech:
@@ -33,11 +35,15 @@ class OfflineFirstSpeech:
 
     @classmethod
     def current(cls) -> OfflineFirstSpeech:
-        return cls(voice_notes_for(settings.current().speech), PocketsphinxTranscriber())
+        # Only the catalogue's fixed texts may go to gTTS and the cache (notes.py).
+        from accessibility.voice.prerender import fixed_texts
+
+        fixed = frozenset(fixed_texts([MESSAGES]))
+        return cls(voice_notes_for(settings.current().speech, fixed), PocketsphinxTranscriber())
 
     def voice_note(self, text: str, *, slow: bool) -> tuple[bytes, int]:
-        note = self.voice_notes.render(text, slow=slow)
-        return note.path.read_bytes(), max(1, math.ceil(note.seconds))
+        ogg, seconds = self.voice_notes.speak(text, slow=slow)
+        return ogg, max(1, math.ceil(seconds))
 
     def hear(self, ogg: bytes, expected: list[str]) -> Transcript:
         try:

@@ -3,12 +3,11 @@
 Erasure gathers every text said to or by the person (their own words, plan, the assistant's
 replies in the conversation) and deletes the cache files this returns for them.
 
-HOOK, to be filled by the voice-privacy work: today cache files are named by a hash of the
-engine, the speed and the text (accessibility/voice/notes.py). Once texts holding personal
-data are spoken offline and never cached, and names are keyed with a secret, nothing made
-from a person's texts is cached, and this rightly finds nothing. Any cache that does hold a
-person's texts must list those files here (ras_core may not import accessibility: the key
-function it needs belongs in ras_core, reading its secret from ras_core.settings).
+Nothing is: only fixed catalogue texts, the same for everyone, are ever cached; any other
+text is spoken by the offline engine in memory and never written (accessibility/voice/notes.py,
+tested in tests/voice/test_voice_privacy.py), and the cache's file names are keyed with a
+secret. So this rightly finds nothing. Any future cache that holds a person's texts must list
+its files here.
 """
 
 from __future__ import annotations
@@ -18,5 +17,5 @@ from pathlib import Path
 
 
 def voice_cache_entries_for(texts: Iterable[str]) -> list[Path]:
-    """The cached voice notes made from any of these texts (none are, today: see above)."""
+    """The cached voice notes made from any of these texts: none can be (see above)."""
     return []

@@ -133,3 +133,16 @@ def test_a_broken_catalogue_names_the_file_and_the_text(tmp_path: Path) -> None:
         parse_messages(path)
     assert str(path) in str(caught.value)
     assert "voice_question" in str(caught.value)
+
+
+def test_a_forget_message_from_rasa_is_kept_as_a_flag_not_words() -> None:
+    body = [
+        {"recipient_id": "telegram:1", "text": "Done. I have deleted everything you told me."},
+        {"recipient_id": "telegram:1", "custom": {"forget": True}},
+        {"recipient_id": "telegram:1", "custom": {"forget": "yes"}},  # not the flag
+    ]
+    replies = parse_replies(body)
+    assert [(r.text, r.forget) for r in replies] == [
+        ("Done. I have deleted everything you told me.", False),
+        ("", True),
+    ]
