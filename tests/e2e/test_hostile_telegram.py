@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from bot.launcher.servers import Servers
+from ras_core.store import open_store
 from tests.e2e.test_telegram_journey import (
     SLOW,
     TOKEN,
@@ -31,6 +32,7 @@ from tests.e2e.test_telegram_journey import (
 )
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.hostile import TEXTS
+from tests.support.rest import Person
 from tests.support.telegram_user import TelegramUser
 
 pytestmark = pytest.mark.e2e
@@ -201,6 +203,24 @@ def test_a_malformed_update_does_not_stop_the_bot(
     hostile.send_text("what does that mean?")  # the bot still answers the next real message
     reply = next_reply(hostile, before)
     assert reply.strip() and "something went wrong" not in reply
+
+
+@pytest.mark.parametrize("forged", ["telegram:{}", "{}"], ids=["namespaced", "bare id"])
+def test_rest_naming_a_telegram_person_neither_reads_nor_changes_them(
+    servers: Servers, database: str, bystander: TelegramUser, forged: str
+) -> None:
+    """After a real Telegram journey, a REST caller naming that person is someone else."""
+    store = open_store(database)
+    person = store.people.find("telegram", str(bystander.id))
+    assert person is not None
+    before = store.assessments.answers(store.assessments.latest(person.id).id)  # type: ignore[union-attr]
+    intruder = Person(servers, "rest:" + forged.format(bystander.id))
+    assert "Do you want to go on?" in intruder.says("hello")  # a stranger, asked for consent
+    reply = intruder.says("a")
+    assert "Question 2 of 11" not in reply and "Your answers are saved" not in reply
+    after = store.assessments.answers(store.assessments.latest(person.id).id)  # type: ignore[union-attr]
+    assert after == before
+    assert store.people.find("rest", forged.format(bystander.id)) is not None
 
 
 def test_after_the_suite_the_bystander_carries_on(bystander: TelegramUser, bot: FrontEnd) -> None:
