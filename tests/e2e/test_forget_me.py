@@ -102,7 +102,7 @@ def test_forget_me_on_telegram_leaves_nothing_in_the_front_end(
 ) -> None:
     """Over the real front end and the loopback Bot API: after "forget me" and the button, the
     person is gone from the database, Rasa's events and the front end's state file."""
-    with FakeBotAPI(token=TOKEN) as api:
+    with FakeBotAPI(token=TOKEN, first_user_id=8_200_001) as api:  # ids no other test uses
         env = front_end_env(api, servers, database, tmp_path)
         bot = start_front_end(env, tmp_path / "bot.log")
         try:

@@ -43,7 +43,8 @@ FAILURE_SIGNS = ("Traceback", "Exception", "Error:", "{{", "{name}")
 
 @pytest.fixture(scope="module")
 def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI(token=TOKEN) as running:
+    # Its own range of user ids: the e2e tests share one database.
+    with FakeBotAPI(token=TOKEN, first_user_id=8_100_001) as running:
         yield running
 
 

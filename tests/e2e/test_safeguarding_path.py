@@ -88,7 +88,7 @@ def test_talk_to_a_person_asks_for_one(servers: Servers, store: Store) -> None:
 
 @pytest.fixture(scope="module")
 def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI(token=TOKEN) as running:
+    with FakeBotAPI(token=TOKEN, first_user_id=5_500_001) as running:  # its own user ids
         yield running
 
 
