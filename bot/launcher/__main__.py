@@ -36,16 +36,24 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
-def migrate(settings: ServerSettings, servers: Servers) -> None:
-    say("Updating the database ...")
-    result = subprocess.run(
-        [sys.executable, "-m", "ras_core.store.migrate", "upgrade"],
+def run_module(
+    settings: ServerSettings, servers: Servers, module: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run one of our command-line modules as the servers would run: same environment, same
+    folder, files private to this account; its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
         cwd=settings.repo,
         env=servers.environment(),
         capture_output=True,
         text=True,
         umask=PRIVATE_UMASK,
     )
+
+
+def migrate(settings: ServerSettings, servers: Servers) -> None:
+    say("Updating the database ...")
+    result = run_module(settings, servers, "ras_core.store.migrate", "upgrade")
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip().splitlines()[-40:]
         raise ServerError("The database could not be updated:\n" + "\n".join(output))
@@ -53,14 +61,7 @@ def migrate(settings: ServerSettings, servers: Servers) -> None:
 
 def purge(settings: ServerSettings, servers: Servers, *, quiet: bool = False) -> bool:
     """Delete personal data kept long enough; a failure is said, and tried again next day."""
-    result = subprocess.run(
-        [sys.executable, "-m", "ras_core.privacy", "purge"],
-        cwd=settings.repo,
-        env=servers.environment(),
-        capture_output=True,
-        text=True,
-        umask=PRIVATE_UMASK,
-    )
+    result = run_module(settings, servers, "ras_core.privacy", "purge")
     if result.returncode != 0:
         lines = (result.stdout + result.stderr).strip().splitlines()[-10:]
         say("Could not delete old personal data (tried again tomorrow):\n" + "\n".join(lines))
