@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import QueuePool
 
 from ras_core import settings
 from ras_core.settings import REPO
@@ -75,11 +76,17 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         # The action server and Rasa's tracker store share the file: wait for locks, don't fail.
+        # A file's connections are pooled (SQLAlchemy 1.4 would open, set up and close one per
+        # transaction, a third of the action server's time); each is used by one thread at a
+        # time, so it may move between threads.
+        in_memory = (make_url(url).database or ":memory:") == ":memory:"
+        pooling: dict[str, Any] = {} if in_memory else {"poolclass": QueuePool}
         engine = create_engine(
             url,
             future=True,
             hide_parameters=True,  # an SQL error names the statement, never a person's words
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": in_memory},
+            **pooling,
         )
 
         event.listen(engine, "connect", _sqlite_pragmas)
