@@ -8,64 +8,47 @@ conversation can be forgotten, and SQL errors never carry what people wrote into
 - **Forgetting**: when an action sets the `forget_conversation` slot (after a person's data
   is erased, or when they decline consent), saving deletes every stored event of that
   conversation, and its checkpoint, instead of adding the new ones.
+- **SQLite** is opened as our own tables open it (pooled connections, WAL, synchronous=NORMAL).
 
-Used from bot/rasa/endpoints.yml.
+The SQL of our own lives in ras_core/store/tracker_checkpoints.py. Used from bot/rasa/endpoints.yml.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import logging
 from typing import Any
 
-import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.orm import Session
 
 from bot.rasa.checkpoints import Checkpoint, cut_at, make_checkpoint
+from ras_core.store import tracker_checkpoints as checkpoints
+from ras_core.store.transcripts import delete_events
 
 FORGET_SLOT = "forget_conversation"
-log = logging.getLogger(__name__)
+CHECKPOINTS = checkpoints.CHECKPOINTS
 
-_metadata = sa.MetaData()
-CHECKPOINTS = sa.Table(
-    "tracker_checkpoints",
-    _metadata,
-    sa.Column("sender_id", sa.String(255), primary_key=True),
-    sa.Column("event_id", sa.Integer, nullable=False),  # the last stored event it covers
-    sa.Column("session_id", sa.Integer),  # the id of its session's `session_started` event
-    sa.Column("head", sa.Text, nullable=False),  # the made-up events, as JSON
-)
-
-# What a loaded tracker remembers about its rows (attributes set on the tracker object, which
+# What a loaded tracker remembers about its rows (an attribute set on the tracker object, which
 # Rasa hands back to `save` at the end of the turn).
 _IDS = "_stored_event_ids"  # one per event: its row id, or None for made-up head events
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
+    engine: Any  # Rasa's, or ours on SQLite
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # The file our own tables use, set up the same way: pooled connections, WAL with
+            # synchronous=NORMAL (no sync to disk on every turn's commit), wait for locks.
+            url = self.engine.url.render_as_string(hide_password=False)
+            self.engine.dispose()
+            self.engine, self.sessionmaker = checkpoints.tracker_engine(url)
         # A failed save must not put what people wrote into the log.
         self.engine.hide_parameters = True
-        self._create_tables()
-
-    def _create_tables(self) -> None:
-        """The checkpoint table, and an index that finds a session's start without a scan.
-
-        Several servers may start at once on one database: whichever loses the race finds
-        the table or index there, which is all that matters."""
-        index = sa.Index("ix_events_sender_type", self.SQLEvent.sender_id, self.SQLEvent.type_name)
-        for create in (
-            lambda: _metadata.create_all(self.engine),
-            lambda: index.create(self.engine, checkfirst=True),
-        ):
-            try:
-                create()
-            except sa.exc.SQLAlchemyError:
-                log.info("Another server made the tracker store's tables first.")
+        checkpoints.create_tables(self.engine)
 
     # Loading
 
@@ -74,46 +57,27 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         if self.domain is None:
             return None
         with self.session_scope() as session:
-            checkpoint = self._checkpoint(session, sender_id)
+            checkpoint = self._checkpoint(session.connection(), sender_id)
             if checkpoint is not None:
-                rows = (
-                    session.query(self.SQLEvent)
-                    .filter(
-                        self.SQLEvent.sender_id == sender_id,
-                        self.SQLEvent.id > checkpoint.event_id,
-                    )
-                    .order_by(self.SQLEvent.id)
-                    .all()
+                rows = checkpoints.events_after(
+                    session.connection(), sender_id, checkpoint.event_id
                 )
                 head = checkpoint.head
             else:
-                rows = self._event_query(session, sender_id, False).all()
+                found = self._event_query(session, sender_id, False).all()
+                rows = [(row.id, row.data) for row in found]
                 head = []
         if not rows and not head:
             return None
-        events = head + [json.loads(row.data) for row in rows]
+        events = head + [json.loads(data) for _, data in rows]
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-        setattr(tracker, _IDS, [None] * len(head) + [row.id for row in rows])
+        setattr(tracker, _IDS, [None] * len(head) + [row_id for row_id, _ in rows])
         return tracker
 
-    def _session_id(self, session: Session, sender_id: str) -> int | None:
-        """The row id of the conversation's latest `session_started` event."""
-        found = (
-            session.query(sa.func.max(self.SQLEvent.id))
-            .filter(
-                self.SQLEvent.sender_id == sender_id,
-                self.SQLEvent.type_name == SessionStarted.type_name,
-            )
-            .scalar()
-        )
-        return int(found) if found is not None else None
-
-    def _checkpoint(self, session: Session, sender_id: str) -> Checkpoint | None:
-        """The conversation's checkpoint, if it belongs to the current session."""
-        row = session.execute(
-            sa.select(CHECKPOINTS).where(CHECKPOINTS.c.sender_id == sender_id)
-        ).first()
-        if row is None or row.session_id != self._session_id(session, sender_id):
+    @staticmethod
+    def _checkpoint(conn: Any, sender_id: str) -> Checkpoint | None:
+        row = checkpoints.read_checkpoint(conn, sender_id)
+        if row is None:
             return None
         return Checkpoint(row.event_id, row.session_id, json.loads(row.head))
 
@@ -151,24 +115,19 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             data=json.dumps(data),
         )
 
-    def _stored_count(self, session: Session, tracker: DialogueStateTracker) -> int:
+    def _stored_count(self, session: Any, tracker: DialogueStateTracker) -> int:
         """How many of a tracker's events are stored (or made up), for a tracker this store
         did not load (a new one, or one built by a caller)."""
-        checkpoint = self._checkpoint(session, tracker.sender_id)
+        checkpoint = self._checkpoint(session.connection(), tracker.sender_id)
         if checkpoint is None:
             return int(self._event_query(session, tracker.sender_id, False).count())
-        after = (
-            session.query(self.SQLEvent)
-            .filter(
-                self.SQLEvent.sender_id == tracker.sender_id,
-                self.SQLEvent.id > checkpoint.event_id,
-            )
-            .count()
+        after = checkpoints.count_events_after(
+            session.connection(), tracker.sender_id, checkpoint.event_id
         )
-        return len(checkpoint.head) + int(after)
+        return len(checkpoint.head) + after
 
     def _move_checkpoint(
-        self, session: Session, tracker: DialogueStateTracker, ids: list[int | None]
+        self, session: Any, tracker: DialogueStateTracker, ids: list[int | None]
     ) -> None:
         """A new checkpoint, when enough events follow the current one."""
         events = list(tracker.events)
@@ -181,22 +140,16 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             events,
             cut,
             event_id=int(ids[cut - 1] or 0),
-            session_id=self._session_id(session, tracker.sender_id),
+            session_id=checkpoints.session_start_id(session.connection(), tracker.sender_id),
             slots=list(self.domain.slots),
         )
-        session.execute(CHECKPOINTS.delete().where(CHECKPOINTS.c.sender_id == tracker.sender_id))
-        session.execute(
-            CHECKPOINTS.insert().values(
-                sender_id=tracker.sender_id,
-                event_id=checkpoint.event_id,
-                session_id=checkpoint.session_id,
-                head=checkpoint.to_json(),
-            )
+        row = checkpoints.CheckpointRow(
+            checkpoint.event_id, checkpoint.session_id, checkpoint.to_json()
         )
+        checkpoints.write_checkpoint(session.connection(), tracker.sender_id, row)
 
     def forget(self, sender_id: str) -> None:
         """Delete every stored event of one conversation, and its checkpoint."""
         with self.session_scope() as session:
-            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
-            session.execute(CHECKPOINTS.delete().where(CHECKPOINTS.c.sender_id == sender_id))
+            delete_events(session.connection(), [sender_id])
             session.commit()

@@ -63,6 +63,9 @@ def _line(type_name: str, timestamp: float | None, data: str | None) -> Line | N
     return Line("person" if type_name == "user" else "assistant", said, at)
 
 
+CHECKPOINTS_TABLE = "tracker_checkpoints"  # made by the project's tracker store, beside `events`
+
+
 # Export, erasure and retention: every row Rasa keeps for a sender, in the caller's transaction.
 def has_events(conn: Connection) -> bool:
     """Whether Rasa's table is there (it is made when the Rasa server first starts)."""
@@ -94,9 +97,18 @@ def events_of(conn: Connection, senders: list[str]) -> list[dict[str, Any]]:
 
 
 def delete_events(conn: Connection, senders: list[str], before: float | None = None) -> int:
-    """Delete these senders' events (only those stamped before `before`, when given)."""
+    """Delete these senders' events (only those stamped before `before`, when given), and
+    their tracker checkpoints: a checkpoint holds slot values copied from the events, and is
+    only a shortcut that the tracker store makes again (bot/rasa/tracker_store.py)."""
     if not senders or not has_events(conn):
         return 0
+    if inspect(conn).has_table(CHECKPOINTS_TABLE):
+        conn.execute(
+            text(f"DELETE FROM {CHECKPOINTS_TABLE} WHERE sender_id IN :senders").bindparams(
+                bindparam("senders", expanding=True)
+            ),
+            {"senders": senders},
+        )
     query = "DELETE FROM events WHERE sender_id IN :senders"
     values: dict[str, Any] = {"senders": senders}
     if before is not None:

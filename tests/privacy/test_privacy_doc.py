@@ -25,6 +25,15 @@ def rasa_events_columns() -> list[str]:
     return [column.name for column in SQLTrackerStore.SQLEvent.__table__.columns]
 
 
+def checkpoint_columns() -> list[str]:
+    from bot.rasa.tracker_store import CHECKPOINTS
+
+    return [column.name for column in CHECKPOINTS.columns]
+
+
+RASA_SIDE = {"events": rasa_events_columns, "tracker_checkpoints": checkpoint_columns}
+
+
 def sections() -> dict[str, str]:
     text = DOC.read_text(encoding="utf-8")
     found = list(SECTION.finditer(text))
@@ -39,14 +48,14 @@ TABLES = {name: [c.name for c in table.columns] for name, table in metadata.tabl
 
 
 def test_every_table_is_in_the_doc_and_nothing_else() -> None:
-    assert set(sections()) == {*TABLES, "events"}
+    assert set(sections()) == {*TABLES, *RASA_SIDE}
 
 
-@pytest.mark.parametrize("table", [*sorted(TABLES), "events"])
+@pytest.mark.parametrize("table", [*sorted(TABLES), *RASA_SIDE])
 def test_every_column_is_listed_with_what_it_holds(table: str) -> None:
     section = sections()[table]
     rows = {name: (mark, holds) for name, mark, holds in ROW.findall(section)}
-    columns = TABLES[table] if table != "events" else rasa_events_columns()
+    columns = TABLES[table] if table in TABLES else RASA_SIDE[table]()
     assert list(rows) == columns  # the same columns, in the schema's order
     assert {mark for mark, _ in rows.values()} <= MARKS
     assert all(holds.strip() for _, holds in rows.values())
