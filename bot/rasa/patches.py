@@ -5,6 +5,11 @@
   `jsonschema.validate(result, schema)` for every reply from the action server, and that
   checks the schema itself and builds a new validator each time: about 40% of the Rasa
   server's CPU under load. The compiled validator gives the same answers and the same errors.
+- Event classes are found by name through a table made once. `Event.resolve_by_type` walks
+  every subclass of `Event` (with an `isabstract` check each) for every event it reads: for
+  each stored event when a conversation is loaded, and for each event an action returns.
+  The table keeps Rasa's choice (the first subclass in its order with that name); names it
+  does not know still go to Rasa's own function (for the default, "topic", or the error).
 
 Any other Rasa version stops the start with a plain message: look again at each patch first.
 """
@@ -49,10 +54,33 @@ def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
         raise error
 
 
+_RASAS_RESOLVE_BY_TYPE: Any = None
+
+
+@cache
+def _event_classes() -> dict[str, Any]:
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import Event
+
+    classes: dict[str, Any] = {}
+    for cls in rasa.shared.utils.common.all_subclasses(Event):
+        classes.setdefault(cls.type_name, cls)
+    return classes
+
+
+def _resolve_by_type(type_name: str, default: Any = None) -> Any:
+    """Rasa's own `Event.resolve_by_type`, from a table made once."""
+    found = _event_classes().get(type_name)
+    if found is not None:
+        return found
+    return _RASAS_RESOLVE_BY_TYPE(type_name, default)
+
+
 def apply(version: str | None = None) -> None:
     """Apply every patch; refuse any Rasa but the pinned one."""
     import rasa
     from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import Event
 
     found = version or rasa.__version__
     if found != PINNED:
@@ -61,3 +89,8 @@ def apply(version: str | None = None) -> None:
             "Check each patch against the new version before starting."
         )
     RemoteAction._validate_action_result = _validate_action_result
+
+    global _RASAS_RESOLVE_BY_TYPE
+    if _RASAS_RESOLVE_BY_TYPE is None:
+        _RASAS_RESOLVE_BY_TYPE = Event.resolve_by_type
+        Event.resolve_by_type = staticmethod(_resolve_by_type)

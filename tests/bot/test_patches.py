@@ -64,3 +64,21 @@ def test_apply_patches_rasa_and_the_patched_check_is_faster(originals: Any) -> N
 def test_another_rasa_version_stops_the_start() -> None:
     with pytest.raises(patches.UnexpectedRasa, match="written for Rasa 3.6.21"):
         patches.apply(version="3.7.0")
+
+
+def test_events_are_found_by_name_as_rasa_finds_them() -> None:
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import Event, UserUttered
+
+    rasas_own = patches._RASAS_RESOLVE_BY_TYPE or Event.resolve_by_type  # even if applied
+    names = {cls.type_name for cls in rasa.shared.utils.common.all_subclasses(Event)}
+    expected = {name: rasas_own(name) for name in names}
+    patches.apply()
+    assert {name: Event.resolve_by_type(name) for name in names} == expected
+    assert len(names) > 20 and Event.resolve_by_type("user") is UserUttered
+    # Names Rasa does not know behave as before: the default, or a plain error.
+    assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
+    event = Event.from_parameters({"event": "slot", "name": "journey", "value": "plan"})
+    assert event is not None and event.as_dict()["value"] == "plan"
