@@ -51,12 +51,13 @@ purge: ## Delete what has been kept longer than the council's retention periods
 	@[ -x $(PYTHON) ] || { echo "No .venv yet: run make bootstrap first" >&2; exit 1; }
 	@PYTHONPATH=. $(PYTHON) -m ras_core.privacy purge
 
-bench: bootstrap ## Time to first reply over Telegram (text, voice out, voice in); voice notes heard; dashboard pages; hostile input; a turn's cost beside a starter bot; the cluster
+bench: bootstrap ## Time to first reply over Telegram (text, voice out, voice in); voice notes heard; dashboard pages; hostile input; a turn's cost beside a starter bot, and its action-server calls; the cluster
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.telegram_bench
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.voice_bench
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.dashboard_bench
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.hostile_bench
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.turn_cost_bench
+	@PYTHONPATH=. $(PYTHON) -m benchmarks.action_calls_bench
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.cluster_bench
 
 voices: bootstrap ## Make a voice note of every fixed message now (fills the voice cache)
