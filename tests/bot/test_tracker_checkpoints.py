@@ -1,14 +1,17 @@
 """A long session loads as a short one, in the same state as the whole history gives.
 
-Rasa's own SQL tracker store (ours extends it) on a real SQLite file, turn after turn the way
-the Rasa server uses it: load, add the turn's events, save. No mock.
+Rasa's own SQL tracker store (ours extends it) on a real SQLite file and on a real PostgreSQL
+server (when its binaries are installed), turn after turn the way the Rasa server uses it:
+load, add the turn's events, save. No mock.
 """
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
+import itertools
+from collections.abc import Iterator
 
+import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -24,6 +27,8 @@ from sqlalchemy import create_engine, text
 
 from bot.rasa.checkpoints import CHECKPOINT_AFTER, KEEP_EVENTS
 from bot.rasa.tracker_store import PrivateSQLTrackerStore
+from ras_core.store.engine import rasa_tracker_store_env
+from tests.support import postgres
 
 DOMAIN = Domain.from_yaml(
     """
@@ -84,20 +89,49 @@ def talk(store: PrivateSQLTrackerStore, sender: str, turns: range) -> DialogueSt
     return tracker
 
 
-def stored_count(database: Path, sender: str) -> int:
-    engine = create_engine(f"sqlite:///{database}")
+Store = tuple[PrivateSQLTrackerStore, str]  # the store, and its database's URL
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('tracker')}"
+    elif not postgres.available():
+        pytest.skip("PostgreSQL binaries not installed")
+    else:
+        with postgres.postgres_server() as url:
+            yield url
+
+
+@pytest.fixture
+def opened(server: str) -> Store:
+    """A store on an empty database (a new file, or new senders on the module's server)."""
+    url = f"{server}/rasa-{next(_databases)}.db" if server.startswith("sqlite") else server
+    parts = rasa_tracker_store_env(url)
+    tracker_store = PrivateSQLTrackerStore(
+        domain=DOMAIN,
+        dialect=parts["DB_DIALECT"],
+        host=parts["DB_HOST"] or None,
+        port=int(parts["DB_PORT"]) or None,
+        db=parts["DB_NAME"],
+        username=parts["DB_USER"] or None,
+        password=parts["DB_PASSWORD"] or None,
+    )
+    return tracker_store, url
+
+
+def stored_count(url: str, sender: str) -> int:
+    engine = create_engine(url)
     with engine.connect() as conn:
         query = text("SELECT count(*) FROM events WHERE sender_id = :sender")
         return int(conn.execute(query, {"sender": sender}).scalar_one())
 
 
-def store_at(tmp_path: Path) -> tuple[PrivateSQLTrackerStore, Path]:
-    database = tmp_path / "rasa.db"
-    return PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(database)), database
-
-
-def test_a_long_session_loads_short_in_the_state_the_whole_history_gives(tmp_path: Path) -> None:
-    store, database = store_at(tmp_path)
+def test_a_long_session_loads_short_in_the_state_the_whole_history_gives(opened: Store) -> None:
+    store, database = opened
     talk(store, "telegram:1", range(300))
 
     loaded = asyncio.run(store.retrieve("telegram:1"))
@@ -117,8 +151,8 @@ def test_a_long_session_loads_short_in_the_state_the_whole_history_gives(tmp_pat
     assert list(loaded.events)[-KEEP_EVENTS:] == list(whole.events)[-KEEP_EVENTS:]
 
 
-def test_turns_after_a_checkpoint_are_stored_once_and_in_order(tmp_path: Path) -> None:
-    store, database = store_at(tmp_path)
+def test_turns_after_a_checkpoint_are_stored_once_and_in_order(opened: Store) -> None:
+    store, database = opened
     talk(store, "rest:2", range(120))
     whole = asyncio.run(store.retrieve_full_tracker("rest:2"))
     assert whole is not None
@@ -129,8 +163,8 @@ def test_turns_after_a_checkpoint_are_stored_once_and_in_order(tmp_path: Path) -
     assert len(starts) == 1
 
 
-def test_a_tracker_the_store_did_not_load_still_saves_only_its_new_events(tmp_path: Path) -> None:
-    store, database = store_at(tmp_path)
+def test_a_tracker_the_store_did_not_load_still_saves_only_its_new_events(opened: Store) -> None:
+    store, database = opened
     talk(store, "rest:3", range(60))
     before = stored_count(database, "rest:3")
     # A caller that rebuilt the tracker itself (no record of what was loaded).
@@ -142,8 +176,8 @@ def test_a_tracker_the_store_did_not_load_still_saves_only_its_new_events(tmp_pa
     assert stored_count(database, "rest:3") == before + 1
 
 
-def test_a_new_session_does_not_use_the_old_sessions_checkpoint(tmp_path: Path) -> None:
-    store, database = store_at(tmp_path)
+def test_a_new_session_does_not_use_the_old_sessions_checkpoint(opened: Store) -> None:
+    store, database = opened
     talk(store, "rest:4", range(60))
     tracker = asyncio.run(store.retrieve("rest:4"))
     assert tracker is not None
@@ -166,8 +200,8 @@ def test_a_new_session_does_not_use_the_old_sessions_checkpoint(tmp_path: Path) 
     assert loaded.get_slot("stage") == "plan"
 
 
-def test_forgetting_a_long_conversation_leaves_nothing_to_load(tmp_path: Path) -> None:
-    store, database = store_at(tmp_path)
+def test_forgetting_a_long_conversation_leaves_nothing_to_load(opened: Store) -> None:
+    store, database = opened
     talk(store, "rest:5", range(60))
     talk(store, "rest:6", range(60))
     store.forget("rest:5")
