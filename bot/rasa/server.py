@@ -21,7 +21,9 @@ def rasa_arguments(argv: list[str], token: str) -> list[str]:
                 "RASA_AUTH_TOKEN is not set: Rasa's HTTP API would be open to anyone who can "
                 "reach its port. Start the servers with `python -m bot.launcher`, or set it."
             )
-        return [*argv, "--auth-token", token]
+        # One argument, `--auth-token=<token>`: a made-up token may begin with "-", which
+        # Rasa's argument parser would take for an option of its own and refuse to start.
+        return [*argv, f"--auth-token={token}"]
     return list(argv)
 
 
