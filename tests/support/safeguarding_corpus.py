@@ -21,6 +21,7 @@ class Sentence:
     group: str  # a disclosure's category, or a look-alike's kind
     split: str  # "dev" or "held_out"
     context: str = "any"  # for look-alikes: the question or plan part it answers
+    source: str = ""  # the file it came from
 
 
 @cache
@@ -29,11 +30,13 @@ def load_corpus() -> tuple[Sentence, ...]:
     found: list[Sentence] = []
     for path in sorted(FOLDER.glob("disclosures*.yml")):
         for d in _read(path, "disclosures"):
-            found.append(Sentence(str(d["text"]), True, str(d["category"]), str(d["split"])))
+            category, split = str(d["category"]), str(d["split"])
+            found.append(Sentence(str(d["text"]), True, category, split, source=path.name))
     for path in sorted(FOLDER.glob("look_alikes*.yml")):
         for d in _read(path, "look_alikes"):
             kind, context = str(d["kind"]), str(d["context"])
-            found.append(Sentence(str(d["text"]), False, kind, str(d["split"]), context))
+            split = str(d["split"])
+            found.append(Sentence(str(d["text"]), False, kind, split, context, path.name))
     return tuple(found)
 
 
