@@ -7,7 +7,8 @@ corpus (the held-out part unless told otherwise):
   recall          disclosures heard, in either tier (clear: stop and flag; possible: ask)
   false alarms    look-alikes taken for a disclosure: clear tier, and either tier
 both overall and per category or kind, for the whole pipeline and for the model alone (its
-own first choice is `disclosure`, at least as sure as the possible tier needs).
+own first choice is `disclosure`, at least as sure as the possible tier needs, and at 0.9, the
+possible tier's start before the second opinion, so figures stay comparable).
 
 Usage (after training):
     .venv/bin/python scripts/measure_safeguarding.py [--part dev|held_out|all] [-v]
@@ -43,6 +44,7 @@ class Heard:
     sentence: Sentence
     tier: str  # "clear", "possible" or "" (not a disclosure)
     model: bool  # the model alone took it for a disclosure
+    confidence: float = 0.0  # the model's own `disclosure` confidence (0 if not its first choice)
 
 
 def free_port() -> int:
@@ -81,8 +83,9 @@ def hear(rasa_url: str, sentence: Sentence) -> Heard:
     tier = TIERS.get(str((parsed.get("intent") or {}).get("name")), "")
     model = parsed.get("model_intent") or {}
     confidence = float(model.get("confidence", 0))
-    alone = model.get("name") == "disclosure" and confidence >= patterns().model_possible_from
-    return Heard(sentence, tier, alone)
+    if model.get("name") != "disclosure":
+        confidence = 0.0
+    return Heard(sentence, tier, confidence >= patterns().model_possible_from, confidence)
 
 
 def share(part: int, whole: int) -> str:
@@ -97,6 +100,8 @@ def report(heard: list[Heard], verbose: bool) -> None:
     print(f"  pipeline    {share(sum(bool(h.tier) for h in disclosures), len(disclosures))}"
           f"   (clear tier {sum(h.tier == 'clear' for h in disclosures)})")  # fmt: skip
     print(f"  model alone {share(sum(h.model for h in disclosures), len(disclosures))}")
+    heard_at_09 = sum(h.confidence >= 0.9 for h in disclosures)
+    print(f"  model alone at 0.9 {share(heard_at_09, len(disclosures))}")
     totals = Counter(h.sentence.group for h in disclosures)
     caught = Counter(h.sentence.group for h in disclosures if h.tier)
     for group in sorted(totals):
@@ -107,6 +112,8 @@ def report(heard: list[Heard], verbose: bool) -> None:
     print(f"  pipeline, clear tier  {share(clear, len(look_alikes))}")
     print(f"  pipeline, either tier {share(either, len(look_alikes))}")
     print(f"  model alone           {share(sum(h.model for h in look_alikes), len(look_alikes))}")
+    at_09 = sum(h.confidence >= 0.9 for h in look_alikes)
+    print(f"  model alone at 0.9    {share(at_09, len(look_alikes))}")
     totals = Counter(h.sentence.group for h in look_alikes)
     alarms = Counter(h.sentence.group for h in look_alikes if h.tier)
     for group in sorted(totals):

@@ -1,10 +1,12 @@
-"""Choose SafeguardingClassifier's two thresholds from the development part alone.
+"""Choose SafeguardingClassifier's thresholds from the development part alone.
 
 The development part is folded: a model is trained without its every third sentence (dev-B)
 and dev-B is then only measured here, so the thresholds are not chosen on sentences the model
-was trained on, nor on the held-out part. For each pair (threshold, clear_threshold) this
-prints dev-B's recall (either tier) and false alarms (clear tier, either tier); the pair to
-use is the one with the best recall within the targets (clear 2%, either 10%).
+was trained on, nor on the held-out part. For each set of thresholds (`model` in
+ras_core/data/safeguarding.yml: the model's possible and clear tiers, how much the second
+opinion must agree, and where the second opinion alone asks) this prints dev-B's recall
+(either tier) and false alarms (clear tier, either tier); the set to use is the one with the
+best recall within the targets (clear 2%, either 10%), and then the fewest false alarms.
 
     .venv/bin/python scripts/tune_safeguarding.py --fold   # writes var/tune/nlu_data (dev-A)
     .venv/bin/rasa train nlu --config bot/rasa/config.yml --nlu var/tune/nlu_data \
@@ -17,22 +19,26 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ras_core.domain.safeguarding import find_disclosure, harmless_saying  # noqa: E402
+from ras_core.domain.safeguarding import find_disclosure, harmless_saying, has_words  # noqa: E402
 from scripts import build_safeguarding_nlu  # noqa: E402
 from scripts.measure_safeguarding import parse, rasa_for_parsing  # noqa: E402
 from tests.support.safeguarding_corpus import Sentence, load_corpus  # noqa: E402
 
 FOLD = REPO / "var" / "tune"
 TARGET_CLEAR, TARGET_EITHER = 0.02, 0.10
+# Files written after the fold was fixed: always trained on, never in dev-B, so that dev-B
+# stays the same sentences and one round can be compared with the next.
+LATER = {"disclosures_more2.yml", "look_alikes_more2.yml"}
 
 
 def dev_b() -> list[Sentence]:
-    dev = [s for s in load_corpus() if s.split == "dev"]
+    dev = [s for s in load_corpus() if s.split == "dev" and s.source not in LATER]
     return [s for i, s in enumerate(dev) if i % 3 == 2]
 
 
@@ -52,49 +58,79 @@ def fold() -> None:
     build_safeguarding_nlu.main()  # the repository's own file, from the whole dev part again
 
 
-def confidences(model: Path) -> list[tuple[Sentence, str, float]]:
-    """Each dev-B sentence with the list's tier ("" if none) and the model's disclosure score."""
+@dataclass(frozen=True)
+class Scored:
+    sentence: Sentence
+    listed: str  # the list's tier, "" if none
+    model: float  # the model's own `disclosure` confidence (0 if not its first choice)
+    second: float  # the second opinion's score (0 if none was given)
+
+
+def confidences(model: Path) -> list[Scored]:
+    """Each dev-B sentence with the list's tier, the model's and the second opinion's scores.
+
+    Harmless sayings and messages without words give the model and second opinion nothing."""
     found = []
     with rasa_for_parsing(model) as rasa_url:
         for sentence in dev_b():
-            model_intent = parse(rasa_url, sentence.text).get("model_intent") or {}
+            parsed = parse(rasa_url, sentence.text)
+            model_intent = parsed.get("model_intent") or {}
             listed = find_disclosure(sentence.text)
-            score = 0.0
-            if model_intent.get("name") == "disclosure" and not harmless_saying(sentence.text):
-                score = float(model_intent.get("confidence", 0.0))
-            found.append((sentence, listed.tier if listed else "", score))
+            score, second = 0.0, 0.0
+            if not harmless_saying(sentence.text) and has_words(sentence.text):
+                if model_intent.get("name") == "disclosure":
+                    score = float(model_intent.get("confidence", 0.0))
+                second = float(parsed.get("second_opinion") or 0.0)
+            found.append(Scored(sentence, listed.tier if listed else "", score, second))
     return found
 
 
-def tier(listed: str, score: float, threshold: float, clear: float) -> str:
-    if listed:
-        return listed
-    return "clear" if score >= clear else "possible" if score >= threshold else ""
+@dataclass(frozen=True)
+class Thresholds:
+    possible: float  # the model's possible tier from this confidence
+    clear: float  # the model's clear tier (above 1: never)
+    second: float  # the model's tiers need this much from the second opinion
+    alone: float  # the second opinion alone is possible from this (above 1: never)
 
 
-def table(found: list[tuple[Sentence, str, float]]) -> None:
-    disclosures = [f for f in found if f[0].disclosure]
-    look_alikes = [f for f in found if not f[0].disclosure]
+def tier(s: Scored, t: Thresholds) -> str:
+    if s.listed:
+        return s.listed
+    if s.model >= t.possible and s.second >= t.second:
+        return "clear" if s.model >= t.clear else "possible"
+    return "possible" if s.second >= t.alone else ""
+
+
+def grid() -> list[Thresholds]:
+    return [
+        Thresholds(possible, clear, second, alone)
+        for possible in (0.5, 0.7, 0.9, 0.95)
+        for clear in (0.95, 0.99, 1.01)  # 1.01: the model alone is never clear
+        for second in (0.0, 0.3, 0.4, 0.5, 0.6)
+        for alone in (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 1.01)
+        if clear > possible and alone > second
+    ]
+
+
+def table(found: list[Scored]) -> None:
+    disclosures = [f for f in found if f.sentence.disclosure]
+    look_alikes = [f for f in found if not f.sentence.disclosure]
     print(f"dev-B: {len(disclosures)} disclosures, {len(look_alikes)} look-alikes")
-    print("threshold clear  recall  false clear  false either")
-    best = None
-    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98):
-        for clear in (0.8, 0.9, 0.95, 0.98, 0.99, 1.01):  # 1.01: the model alone is never clear
-            if clear < threshold:
-                continue
-            heard = sum(bool(tier(t, s, threshold, clear)) for _, t, s in disclosures)
-            alarms = [tier(t, s, threshold, clear) for _, t, s in look_alikes]
-            recall = heard / len(disclosures)
-            false_clear = alarms.count("clear") / len(look_alikes)
-            false_either = sum(bool(a) for a in alarms) / len(look_alikes)
-            mark = ""
-            if false_clear <= TARGET_CLEAR and false_either <= TARGET_EITHER:
-                mark = " within targets"
-                if best is None or recall > best[0]:
-                    best = (recall, threshold, clear)
-            print(f"{threshold:9.2f} {clear:5.2f} {recall:7.1%} {false_clear:12.1%} "
-                  f"{false_either:13.1%}{mark}")  # fmt: skip
-    print("best within targets:", best)
+    print("possible clear second alone  recall  false clear  false either")
+    best: tuple[float, float, Thresholds] | None = None
+    for t in grid():
+        recall = sum(bool(tier(s, t)) for s in disclosures) / len(disclosures)
+        alarms = [tier(s, t) for s in look_alikes]
+        false_clear = alarms.count("clear") / len(look_alikes)
+        false_either = sum(bool(a) for a in alarms) / len(look_alikes)
+        mark = ""
+        if false_clear <= TARGET_CLEAR and false_either <= TARGET_EITHER:
+            mark = " within targets"
+            if best is None or (recall, -false_either) > (best[0], -best[1]):
+                best = (recall, false_either, t)
+        print(f"{t.possible:8.2f} {t.clear:5.2f} {t.second:6.2f} {t.alone:5.2f} {recall:7.1%} "
+              f"{false_clear:12.1%} {false_either:13.1%}{mark}")  # fmt: skip
+    print("best within targets (recall, either-tier false alarms, thresholds):", best)
 
 
 def main() -> int:

@@ -40,6 +40,10 @@ class SafeguardingPatterns:
     # The model's own `disclosure`: possible from this confidence, clear from that one.
     model_possible_from: float = 0.4
     model_clear_from: float = 0.8
+    # ... and only when the second opinion (safeguarding_second.py) gives it at least this.
+    second_opinion_from: float = 0.0
+    # The second opinion alone, from this score, is a possible disclosure (above 1: never).
+    second_opinion_alone_from: float = 1.01
 
     def model_tier(self, confidence: float) -> str | None:
         """The tier for the model's `disclosure` at this confidence, or None (not heard)."""
@@ -96,11 +100,13 @@ def parse_patterns(path: Path) -> SafeguardingPatterns:
     try:
         possible_from = float(model.get("possible_from", 0.4))
         clear_from = float(model.get("clear_from", 0.8))
+        second_from = float(model.get("second_opinion_from", 0.0))
+        alone_from = float(model.get("second_opinion_alone_from", 1.01))
     except (TypeError, ValueError, AttributeError) as error:
-        raise DataFileError(
-            path, "model", "possible_from and clear_from must be numbers"
-        ) from error
-    return SafeguardingPatterns(harmless, disclosures, possible, possible_from, clear_from)
+        raise DataFileError(path, "model", "its thresholds must be numbers") from error
+    return SafeguardingPatterns(
+        harmless, disclosures, possible, possible_from, clear_from, second_from, alone_from
+    )
 
 
 def _listed(kinds: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:

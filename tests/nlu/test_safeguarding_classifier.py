@@ -134,3 +134,73 @@ def test_a_mash_of_one_letter_is_not_heard_from_the_model() -> None:
     parsed = classified(message("x" * 2000, ("disclosure", 0.999), ("out_of_scope", 0.0005)))
     assert parsed[INTENT]["name"] == "nlu_fallback"
     assert SAFEGUARDING_KEY not in parsed
+
+
+class FixedOpinion:
+    """A second opinion that always gives the same score."""
+
+    def __init__(self, score: float) -> None:
+        self.fixed = score
+
+    def score(self, message: str) -> float:
+        return self.fixed
+
+
+def with_second_opinion(score: float) -> SafeguardingClassifier:
+    config = SafeguardingClassifier.get_default_config()
+    return SafeguardingClassifier(config, second_opinion=FixedOpinion(score))  # type: ignore[arg-type]
+
+
+def test_the_models_disclosure_needs_the_second_opinion_to_agree() -> None:
+    sure = patterns().model_possible_from
+    doubt = with_second_opinion(patterns().second_opinion_from - 0.01)
+    msg = message("i go to the mens shed and make bird boxes", ("disclosure", sure),
+                  ("everyday_answer", 0.5))  # fmt: skip
+    doubt.process([msg])
+    parsed = msg.as_dict(only_output_properties=True)
+    assert parsed[INTENT] == {"name": "everyday_answer", "confidence": 0.5}
+    assert SAFEGUARDING_KEY not in parsed
+    agree = with_second_opinion(patterns().second_opinion_from)
+    msg = message("nobody feeds mum", ("disclosure", sure), ("everyday_answer", 0.01))
+    agree.process([msg])
+    assert msg.get(INTENT)["name"] == "possible_disclosure"
+
+
+def test_the_second_opinion_alone_only_ever_asks_gently() -> None:
+    alone = patterns().second_opinion_alone_from
+    assert patterns().second_opinion_from < alone <= 1.0
+    msg = message("my nephew has my savings now", ("everyday_answer", 0.9), ("disclosure", 0.05))
+    with_second_opinion(alone).process([msg])
+    parsed = msg.as_dict(only_output_properties=True)
+    assert parsed[INTENT] == {"name": "possible_disclosure", "confidence": alone}
+    assert parsed[SAFEGUARDING_KEY]["found_by"] == "second_opinion"
+    assert parsed[SAFEGUARDING_KEY]["tier"] == "possible"
+    assert [i["name"] for i in parsed[INTENT_RANKING_KEY]] == ["possible_disclosure",
+                                                               "everyday_answer"]  # fmt: skip
+    msg = message("my nephew has my savings now", ("everyday_answer", 0.9))
+    with_second_opinion(alone - 0.01).process([msg])
+    assert msg.get(INTENT) == {"name": "everyday_answer", "confidence": 0.9}
+
+
+def test_the_second_opinion_is_trained_stored_and_loaded(tmp_path: Path) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    storage, context = LocalModelStorage(tmp_path), ExecutionContext(GraphSchema({}), "test")
+    config = SafeguardingClassifier.get_default_config()
+    trained = SafeguardingClassifier.create(config, storage, Resource("safeguarding"), context)
+    examples = [
+        ("he hits me", "disclosure"),
+        ("i want to die", "disclosure"),
+        ("my carer takes my money", "disclosure"),
+        ("hello", "greet"),
+        ("my son does my shopping", "everyday_answer"),
+        ("good morning", "greet"),
+    ]
+    data = TrainingData([Message(data={TEXT: t, INTENT: i}) for t, i in examples])
+    resource = trained.train(data)
+    loaded = SafeguardingClassifier.load(config, storage, resource, context)
+    assert loaded.second_opinion is not None
+    assert loaded.second_opinion.score("my dad hits me") > loaded.second_opinion.score("hello")
