@@ -1,4 +1,5 @@
-"""Speech out (gTTS or an offline engine, as OGG/Opus voice notes) and speech in (pocketsphinx).
+"""Speech out (gTTS or an offline engine, as OGG/Opus voice notes) and speech in (Moonshine and
+pocketsphinx, offline: listening.py).
 
 Plain Python with no Telegram or Rasa import: any front end can use it.
 """
@@ -17,14 +18,17 @@ from accessibility.voice.hearing import (
     expected_phrases,
     same_meaning,
 )
+from accessibility.voice.listening import Agreement, MoonshineTranscriber
 from accessibility.voice.notes import VoiceNote, VoiceNotes, voice_notes_for
 from accessibility.voice.sphinx import PocketsphinxTranscriber
 
 __all__ = [
+    "Agreement",
     "Audio",
     "Confidence",
     "FallbackEngine",
     "GttsEngine",
+    "MoonshineTranscriber",
     "OfflineEngine",
     "PocketsphinxTranscriber",
     "SpeechEngine",

@@ -12,7 +12,9 @@ When the short list is not sure, free dictation is offered back only when it loo
 and the front end says plainly that it did not catch that. Whatever is returned is still
 checked with the person ("I heard: ... Is that right?") before anything is done with it.
 
-A cloud or another offline recogniser can be added later as another `Transcriber`.
+pocketsphinx alone (sphinx.py) is one `Transcriber`; the bot uses `MoonshineTranscriber`
+(listening.py), where Moonshine's free words, matched to this short list by sound, come first
+and pocketsphinx's short list search (with these thresholds) runs beside it.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ import queue
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -58,37 +59,49 @@ class PocketsphinxTranscriber:
         samples = np.clip(audio.resampled(16000).samples, -1, 1)
         phrases = list(dict.fromkeys(normalise(p) for p in expected if normalise(p)))
         with self._worker() as worker:
-            return self._hear(worker, samples, phrases)
+            found = self._short_list(worker, samples, phrases)
+            if found.sure:
+                return found.transcript
+            return self._dictate(worker, samples, found)
 
-    def _hear(self, worker: _Worker, samples: np.ndarray, phrases: list[str]) -> Transcript:
+    def short_list(self, audio: Audio, expected: Sequence[str]) -> ShortList:
+        """Searches 1-3 only (no dictation): what another recogniser is checked against."""
+        samples = np.clip(audio.resampled(16000).samples, -1, 1)
+        phrases = list(dict.fromkeys(normalise(p) for p in expected if normalise(p)))
+        with self._worker() as worker:
+            return self._short_list(worker, samples, phrases)
+
+    def _short_list(self, worker: _Worker, samples: np.ndarray, phrases: list[str]) -> ShortList:
         sure = self.confidence
         raw = (samples * 32767).astype("<i2").tobytes()
         known = worker.known(phrases)
         best, best_score = worker.grammar(known, raw) if known else ("", None)
         frames, words_at = max(worker.frames(), 1), worker.spoken_frames()
         phones = worker.phone_loop(raw)
-        speech_at = loud_frames(samples)
-        margin = -math.inf
+        found = ShortList(best, -math.inf, -math.inf, False, raw, phones, frames, sure)
         if best and best_score is not None:
             meaning = meaning_of(best, phrases)
             others = [p for p in known if meaning_of(p, phrases) != meaning]
             runner_up = worker.grammar(others, raw)[1] if others else None
             margin = _per_frame(best_score, runner_up, frames)
             fit = _per_frame(best_score, phones, frames)
+            speech_at = loud_frames(samples)
             covered = len(words_at & speech_at) / len(speech_at) if speech_at else 0.0
             enough = covered >= sure.coverage and len(words_at) >= sure.word_frames
-            if margin >= sure.margin and fit >= sure.fit and enough:
-                certain = margin >= sure.confirm_margin and fit >= sure.confirm_fit
-                return Transcript(best, True, margin, best_guess=best, certain=certain)
+            found = ShortList(best, margin, fit, enough, raw, phones, frames, sure)
+        return found
+
+    def _dictate(self, worker: _Worker, samples: np.ndarray, found: ShortList) -> Transcript:
+        sure = self.confidence
         if len(samples) <= sure.words_seconds * 16000:
-            words, posterior, score = worker.dictate(raw)
+            words, posterior, score = worker.dictate(found.raw)
             if (
                 len(words.split()) >= sure.words_least
                 and posterior >= sure.words_posterior
-                and _per_frame(score, phones, frames) >= sure.words_fit
+                and _per_frame(score, found.phones, found.frames) >= sure.words_fit
             ):
-                return Transcript(words, from_grammar=False, confidence=posterior, best_guess=best)
-        return Transcript("", from_grammar=False, confidence=margin, best_guess=best)
+                return Transcript(words, False, posterior, best_guess=found.best)
+        return Transcript("", from_grammar=False, confidence=found.margin, best_guess=found.best)
 
     @contextmanager
     def _worker(self) -> Iterator[_Worker]:
@@ -100,6 +113,36 @@ class PocketsphinxTranscriber:
             yield worker
         finally:
             self._idle.put(worker)
+
+
+@dataclass(frozen=True)
+class ShortList:
+    """What the short-list search found: its best phrase, and how it stands out."""
+
+    best: str  # "" when the search found no phrase
+    margin: float  # per frame, over the best phrase meaning something else
+    fit: float  # per frame, against free phones
+    enough: bool  # the phrase's words lie on the loud parts and last long enough
+    raw: bytes = field(repr=False, default=b"")  # the 16-bit samples searched
+    phones: float | None = field(repr=False, default=None)  # the free phones' score
+    frames: int = field(repr=False, default=1)
+    confidence: Confidence = field(repr=False, default_factory=Confidence)
+
+    @property
+    def sure(self) -> bool:
+        """Sure enough to offer back (what `Confidence` asks of margin, fit and length)."""
+        c = self.confidence
+        return bool(self.best) and self.enough and self.margin >= c.margin and self.fit >= c.fit
+
+    @property
+    def certain(self) -> bool:
+        """Sure enough that a spoken yes is taken as the person's yes."""
+        c = self.confidence
+        return self.sure and self.margin >= c.confirm_margin and self.fit >= c.confirm_fit
+
+    @property
+    def transcript(self) -> Transcript:
+        return Transcript(self.best, True, self.margin, best_guess=self.best, certain=self.certain)
 
 
 def loud_frames(samples: np.ndarray, rate: int = 16000) -> set[int]:

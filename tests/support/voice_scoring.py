@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from accessibility.voice import PocketsphinxTranscriber, Transcriber, decode_ogg, same_meaning
+from accessibility.voice import MoonshineTranscriber, Transcriber, decode_ogg, same_meaning
 from bot.telegram.handlers import takes_as_yes
 from ras_core.domain.understanding import read_yes_no
 from tests.support.voice_testset import Item, recording
@@ -37,7 +37,7 @@ class Heard:
 
 
 def hear(items: Iterable[Item], transcriber: Transcriber | None = None) -> list[Heard]:
-    transcriber = transcriber or PocketsphinxTranscriber(workers=1)
+    transcriber = transcriber or MoonshineTranscriber(workers=1)  # as the bot hears
     results = []
     for item in items:
         audio = decode_ogg(recording(item))

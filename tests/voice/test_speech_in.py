@@ -1,5 +1,9 @@
 """Speech in: voice notes made with the offline engine, sent through OGG/Opus as Telegram does,
-heard by pocketsphinx."""
+heard as the bot hears them (Moonshine with pocketsphinx's short list), and by pocketsphinx
+alone, which is still a `Transcriber` of its own.
+
+The bot's own voice is only a smoke test here: how well voices the project was not built on
+are heard is in test_independent_voices.py and benchmarks/voice_bench.py."""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ import pytest
 
 from accessibility.voice import (
     Audio,
+    MoonshineTranscriber,
     PocketsphinxTranscriber,
     SpeechError,
+    Transcriber,
     decode_ogg,
     expected_phrases,
 )
@@ -18,20 +24,18 @@ from tests.support.voice import spoken
 BUTTONS = ["A: A lot of help", "B: Some help", "C: Help now and then", "D: Hardly any help"]
 
 
-@pytest.fixture(scope="module")
-def transcriber() -> PocketsphinxTranscriber:
-    return PocketsphinxTranscriber()
+@pytest.fixture(scope="module", params=["moonshine", "pocketsphinx"])
+def transcriber(request: pytest.FixtureRequest) -> Transcriber:
+    return MoonshineTranscriber() if request.param == "moonshine" else PocketsphinxTranscriber()
 
 
 @pytest.mark.parametrize("said", ["the second one", "go back", "not sure", "some help"])
-def test_short_answers_are_heard_exactly_from_the_list(
-    transcriber: PocketsphinxTranscriber, said: str
-) -> None:
+def test_short_answers_are_heard_exactly_from_the_list(transcriber: Transcriber, said: str) -> None:
     heard = transcriber.transcribe(decode_ogg(spoken(said)), expected_phrases(BUTTONS))
     assert (heard.text, heard.from_grammar) == (said, True)
 
 
-def test_anything_else_is_heard_freely(transcriber: PocketsphinxTranscriber) -> None:
+def test_anything_else_is_heard_freely(transcriber: Transcriber) -> None:
     said = "I need help to wash every morning"
     heard = transcriber.transcribe(decode_ogg(spoken(said)), expected_phrases(BUTTONS))
     assert not heard.from_grammar
@@ -54,7 +58,7 @@ def test_expected_phrases_cover_buttons_letters_positions_and_commands() -> None
     assert len(phrases) == len(set(phrases))
 
 
-def test_noise_and_mumbling_are_not_echoed_back(transcriber: PocketsphinxTranscriber) -> None:
+def test_noise_and_mumbling_are_not_echoed_back(transcriber: Transcriber) -> None:
     """Nothing confident: nothing offered, so the front end says it did not catch that."""
     rng = np.random.default_rng(7)
     hiss = Audio((0.05 * rng.standard_normal(32000)).astype(np.float32), 16000)
