@@ -14,13 +14,20 @@ Each note is heard as the Telegram front end hears it (tests/support/voice_scori
   best guess     the short list's best phrase was right, sure or not (what the recogniser
                  itself gets right, before the confidence check)
 
-The thresholds (accessibility/voice/hearing.py, `Confidence`) were chosen on the "tune"
-voices only; the figures that count are the "report" voices', shown first.
+Recognisers ("--engine"): "moonshine" is what the bot uses (accessibility/voice/listening.py:
+Moonshine's words matched to the short list, with pocketsphinx's short list search beside it);
+"pocketsphinx" is pocketsphinx alone, as before Moonshine (short list, then free dictation);
+"both" runs each on the same notes, one after the other.
 
-    python -m benchmarks.voice_bench [--split report|tune|all] [--quick]      (or: make bench)
+The thresholds (hearing.py's `Confidence`, listening.py's `Agreement`) were chosen on the
+"tune" voices only; the figures that count are the "report" voices', shown first.
 
-Needs the Debian package espeak-ng. A first run makes about 950 notes (under a minute); a run
-hears each note (about ten minutes on two busy cores: free dictation is the slow part).
+    python -m benchmarks.voice_bench [--split report|tune|all] [--quick]
+                                     [--engine moonshine|pocketsphinx|both]      (or: make bench)
+
+Needs the Debian package espeak-ng. A first run makes about 1,030 notes (a minute or two). With
+Moonshine a note takes about 0.3-1 s to hear on two cores busy with other work, so the
+report voices (735 notes) take ten minutes or more; pocketsphinx alone about as long again.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import argparse
 import sys
 from collections.abc import Iterable
 
+from accessibility.voice import MoonshineTranscriber, PocketsphinxTranscriber, Transcriber
 from tests.support.voice_scoring import Heard, Tally, by, hear, median_ms, tally
 from tests.support.voice_testset import CONDITIONS, VOICES, available, items
 
@@ -60,22 +68,42 @@ def chosen(split: str, quick: bool) -> Iterable[str]:
     return names[:1] if quick else names
 
 
+ENGINES = {
+    "moonshine": ("Moonshine with pocketsphinx's short list", MoonshineTranscriber),
+    "pocketsphinx": ("pocketsphinx alone", PocketsphinxTranscriber),
+}
+
+
+def transcriber(engine: str) -> Transcriber:
+    return (
+        MoonshineTranscriber(workers=1)
+        if engine == "moonshine"
+        else PocketsphinxTranscriber(workers=1)
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("report", "tune", "all"), default="all")
+    parser.add_argument(
+        "--engine", choices=("moonshine", "pocketsphinx", "both"), default="moonshine"
+    )
     parser.add_argument("--quick", action="store_true", help="one voice only")
     options = parser.parse_args()
     if not available():
         print("Voice bench skipped: install the Debian package espeak-ng", file=sys.stderr)
         return 0
     splits = ["report", "tune"] if options.split == "all" else [options.split]
-    print("Voice notes heard (pocketsphinx, offline; voices are espeak-ng's, not the bot's):")
-    for split in splits:
-        names = set(chosen(split, options.quick))
-        results = hear(items(tuple(v for v in VOICES if v.name in names)))
-        kind = "held out: nothing was tuned on these" if split == "report" else "tuned on"
-        report(f"{split.title()} voices ({kind})", results)
-        print(f"  median time to hear a note: {median_ms(results):.0f} ms")
+    engines = list(ENGINES) if options.engine == "both" else [options.engine]
+    print("Voice notes heard offline (voices are espeak-ng's, not the bot's):")
+    for engine in engines:
+        hears = transcriber(engine)
+        for split in splits:
+            names = set(chosen(split, options.quick))
+            results = hear(items(tuple(v for v in VOICES if v.name in names)), hears)
+            kind = "held out: nothing was tuned on these" if split == "report" else "tuned on"
+            report(f"{ENGINES[engine][0]}: {split} voices ({kind})", results)
+            print(f"  median time to hear a note: {median_ms(results):.0f} ms")
     return 0
 
 
