@@ -1,24 +1,28 @@
 """Speech for the Telegram front end, on top of `accessibility.voice`.
 
 Out: each reply becomes an OGG/Opus voice note (gTTS, or the offline engine, cached on disk).
-In: a voice note is decoded (at most limits.MAX_SECONDS of it) and heard offline by
-pocketsphinx against what can be said at this point (buttons, statements, letters, positions,
-yes/no, commands), and freely only when that is not sure (accessibility/voice/hearing.py).
+In: a voice note is decoded (at most limits.MAX_SECONDS of it) and heard offline: Moonshine
+writes it down and its words are matched to what can be said at this point (buttons,
+statements, letters, positions, yes/no, commands), with pocketsphinx's search of those phrases
+beside it (accessibility/voice/listening.py). The Moonshine model loads in the background when
+the front end starts, so the first note does not wait for it.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 from accessibility.voice import (
-    PocketsphinxTranscriber,
+    MoonshineTranscriber,
     SpeechError,
     Transcriber,
     Transcript,
     VoiceNotes,
     decode_ogg,
     expected_phrases,
+    moonshine,
     voice_notes_for,
 )
 from accessibility.voice.audio import TooLong
@@ -39,7 +43,8 @@ class OfflineFirstSpeech:
         from accessibility.voice.prerender import fixed_texts
 
         fixed = frozenset(fixed_texts([MESSAGES]))
-        return cls(voice_notes_for(settings.current().speech, fixed), PocketsphinxTranscriber())
+        threading.Thread(target=moonshine.preload, name="load-moonshine", daemon=True).start()
+        return cls(voice_notes_for(settings.current().speech, fixed), MoonshineTranscriber())
 
     def voice_note(self, text: str, *, slow: bool) -> tuple[bytes, int]:
         ogg, seconds = self.voice_notes.speak(text, slow=slow)
