@@ -133,8 +133,10 @@ if [ -f "$DEPS_STAMP" ] && [ "$(cat "$DEPS_STAMP")" = "$deps_hash" ]; then
   say "Python packages: up to date"
 else
   say "Python packages: installing (the first time takes a few minutes; log: var/log/pip.log)"
+  # --no-compile: Python compiles what it imports when it first imports it; compiling all of
+  # TensorFlow and Rasa up front spends set-up time on modules that are never imported.
   PIP_DISABLE_PIP_VERSION_CHECK=1 run_logged "$LOG_DIR/pip.log" \
-    "$VENV/bin/python" -m pip install "${pip_args[@]}" \
+    "$VENV/bin/python" -m pip install --no-compile "${pip_args[@]}" \
     || fail "pip install failed (see $LOG_DIR/pip.log)"
   run_logged "$LOG_DIR/pip-check.log" "$VENV/bin/python" -m pip check \
     || fail "the installed packages do not fit together (see $LOG_DIR/pip-check.log)"
