@@ -19,10 +19,7 @@ messages).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import (
@@ -36,23 +33,13 @@ from rasa.shared.core.events import (
 from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from ras_core.store.tracker_checkpoints import Checkpoint
+
 # A checkpoint is made when more than this many events follow the last one (or the session's
 # start); it keeps at least KEEP_EVENTS of them after it. A turn of the questions is about
 # 10 events, so a loaded tracker holds between about 3 and 8 turns.
 CHECKPOINT_AFTER = 80
 KEEP_EVENTS = 30
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """The state of a conversation after one stored event (`event_id`)."""
-
-    event_id: int
-    session_id: int | None  # the row id of its session's `session_started` event
-    head: list[dict[str, Any]]  # the made-up events that recreate the state
-
-    def to_json(self) -> str:
-        return json.dumps(self.head)
 
 
 def head_events(state: DialogueStateTracker, timestamp: float) -> list[Event]:

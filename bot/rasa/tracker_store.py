@@ -23,7 +23,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa.checkpoints import Checkpoint, cut_at, make_checkpoint
+from bot.rasa.checkpoints import cut_at, make_checkpoint
 from ras_core.store import tracker_checkpoints as checkpoints
 from ras_core.store.transcripts import delete_events
 
@@ -57,7 +57,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         if self.domain is None:
             return None
         with self.session_scope() as session:
-            checkpoint = self._checkpoint(session.connection(), sender_id)
+            checkpoint = checkpoints.read_checkpoint(session.connection(), sender_id)
             if checkpoint is not None:
                 rows = checkpoints.events_after(
                     session.connection(), sender_id, checkpoint.event_id
@@ -73,13 +73,6 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         setattr(tracker, _IDS, [None] * len(head) + [row_id for row_id, _ in rows])
         return tracker
-
-    @staticmethod
-    def _checkpoint(conn: Any, sender_id: str) -> Checkpoint | None:
-        row = checkpoints.read_checkpoint(conn, sender_id)
-        if row is None:
-            return None
-        return Checkpoint(row.event_id, row.session_id, json.loads(row.head))
 
     # Saving
 
@@ -118,7 +111,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     def _stored_count(self, session: Any, tracker: DialogueStateTracker) -> int:
         """How many of a tracker's events are stored (or made up), for a tracker this store
         did not load (a new one, or one built by a caller)."""
-        checkpoint = self._checkpoint(session.connection(), tracker.sender_id)
+        checkpoint = checkpoints.read_checkpoint(session.connection(), tracker.sender_id)
         if checkpoint is None:
             return int(self._event_query(session, tracker.sender_id, False).count())
         after = checkpoints.count_events_after(
@@ -143,10 +136,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             session_id=checkpoints.session_start_id(session.connection(), tracker.sender_id),
             slots=list(self.domain.slots),
         )
-        row = checkpoints.CheckpointRow(
-            checkpoint.event_id, checkpoint.session_id, checkpoint.to_json()
-        )
-        checkpoints.write_checkpoint(session.connection(), tracker.sender_id, row)
+        checkpoints.write_checkpoint(session.connection(), tracker.sender_id, checkpoint)
 
     def forget(self, sender_id: str) -> None:
         """Delete every stored event of one conversation, and its checkpoint."""

@@ -7,8 +7,10 @@ one is made is the tracker store's business. Every function runs in the caller's
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, func, select
 from sqlalchemy.engine import Connection, Engine
@@ -41,10 +43,12 @@ _EVENTS = Table(
 
 
 @dataclass(frozen=True)
-class CheckpointRow:
+class Checkpoint:
+    """The state of a conversation after one stored event (`event_id`)."""
+
     event_id: int
-    session_id: int | None
-    head: str
+    session_id: int | None  # the row id of its session's `session_started` event
+    head: list[dict[str, Any]]  # the made-up events that recreate the state
 
 
 def tracker_engine(url: str) -> tuple[Engine, sessionmaker[Session]]:
@@ -76,12 +80,12 @@ def session_start_id(conn: Connection, sender_id: str) -> int | None:
     return int(found) if found is not None else None
 
 
-def read_checkpoint(conn: Connection, sender_id: str) -> CheckpointRow | None:
+def read_checkpoint(conn: Connection, sender_id: str) -> Checkpoint | None:
     """The conversation's checkpoint, if it belongs to its current session."""
     row = conn.execute(select(CHECKPOINTS).where(CHECKPOINTS.c.sender_id == sender_id)).first()
     if row is None or row.session_id != session_start_id(conn, sender_id):
         return None
-    return CheckpointRow(row.event_id, row.session_id, row.head)
+    return Checkpoint(row.event_id, row.session_id, json.loads(row.head))
 
 
 def events_after(conn: Connection, sender_id: str, event_id: int) -> list[tuple[int, str]]:
@@ -103,11 +107,14 @@ def count_events_after(conn: Connection, sender_id: str, event_id: int) -> int:
     return int(found or 0)
 
 
-def write_checkpoint(conn: Connection, sender_id: str, row: CheckpointRow) -> None:
+def write_checkpoint(conn: Connection, sender_id: str, checkpoint: Checkpoint) -> None:
     """Replace the conversation's checkpoint."""
     conn.execute(CHECKPOINTS.delete().where(CHECKPOINTS.c.sender_id == sender_id))
     conn.execute(
         CHECKPOINTS.insert().values(
-            sender_id=sender_id, event_id=row.event_id, session_id=row.session_id, head=row.head
+            sender_id=sender_id,
+            event_id=checkpoint.event_id,
+            session_id=checkpoint.session_id,
+            head=json.dumps(checkpoint.head),
         )
     )
