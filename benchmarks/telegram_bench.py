@@ -27,15 +27,8 @@ import soundfile
 from bot.launcher.servers import Servers, ServerSettings
 from ras_core.store import open_store
 from tests.e2e.conftest import MODEL, REPO, free_port
-from tests.e2e.test_telegram_journey import (
-    SLOW,
-    TOKEN,
-    front_end_env,
-    start_front_end,
-    stop_front_end,
-    tap,
-)
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.telegram_front_end import SLOW, TOKEN, running_front_end, tap
 from tests.support.telegram_user import TelegramUser
 from tests.support.voice import spoken
 
@@ -88,9 +81,7 @@ def main() -> int:
         servers.start_actions()
         servers.start_rasa()
         servers.wait_ready()
-        front_end = start_front_end(front_end_env(api, servers, database, tmp), tmp / "bot.log")
-        try:
-            api.wait_for_call("getUpdates", timeout=SLOW)
+        with running_front_end(api, servers, database, tmp):
             reader, listener = api.new_user("Reader"), api.new_user("Listener")
             into_the_questions(reader, voice=False)
             into_the_questions(listener, voice=True)
@@ -120,8 +111,6 @@ def main() -> int:
                 "voice out, cached": cached,
                 f"{note_seconds:.1f}-second voice note in": heard,
             }
-        finally:
-            stop_front_end(front_end)
     print(f"Time to first reply over Telegram (median of {runs} runs, offline speech engine):")
     for name, samples in results.items():
         print(f"  {name:<24} {median_ms(samples)}")

@@ -24,18 +24,10 @@ from ras_core.privacy.erasure import erase_person
 from ras_core.privacy.export import export_person, write_export
 from ras_core.settings import VAR
 from ras_core.store import open_store
-from tests.e2e.test_telegram_journey import (
-    SLOW,
-    TOKEN,
-    FrontEnd,
-    front_end_env,
-    start_front_end,
-    stop_front_end,
-    tap,
-)
 from tests.privacy.dump import database_text, folder_bytes, traces
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.rest import Person
+from tests.support.telegram_front_end import SLOW, TOKEN, running_front_end, tap
 from tests.support.telegram_records import BotMessage
 from tests.support.telegram_user import TelegramUser
 
@@ -156,16 +148,10 @@ def test_an_erased_person_leaves_no_trace_in_the_database_or_var(
 
     # Over Telegram: the real front end, with its state file and voice cache in its folder.
     folder = tmp_path_factory.mktemp("telegram-erasure")
-    front_end: FrontEnd = start_front_end(
-        front_end_env(api, servers, database, folder), folder / "bot.log"
-    )
-    try:
-        api.wait_for_call("getUpdates", timeout=SLOW)
+    with running_front_end(api, servers, database, folder) as front_end:
         tom_answers_on_telegram(api)
-    finally:
-        log = stop_front_end(front_end)
-    assert "Traceback" not in log, log
-    state = folder / "telegram-state.pickle"
+    assert "Traceback" not in front_end.log, front_end.log
+    state = front_end.state_file
     assert TELEGRAM_ID in pickle.loads(state.read_bytes())["chat_data"]
 
     # Everything is there before: an export, and the dump, find each sentence.

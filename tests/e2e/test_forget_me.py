@@ -17,16 +17,9 @@ from sqlalchemy import text
 
 from bot.launcher.servers import Servers
 from ras_core.store import Store, open_store
-from tests.e2e.test_telegram_journey import (
-    SLOW,
-    TOKEN,
-    front_end_env,
-    start_front_end,
-    stop_front_end,
-    tap,
-)
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.rest import Person
+from tests.support.telegram_front_end import SLOW, TOKEN, running_front_end, tap
 
 pytestmark = pytest.mark.e2e
 
@@ -102,24 +95,21 @@ def test_forget_me_on_telegram_leaves_nothing_in_the_front_end(
 ) -> None:
     """Over the real front end and the loopback Bot API: after "forget me" and the button, the
     person is gone from the database, Rasa's events and the front end's state file."""
-    with FakeBotAPI(token=TOKEN, first_user_id=8_200_001) as api:  # ids no other test uses
-        env = front_end_env(api, servers, database, tmp_path)
-        bot = start_front_end(env, tmp_path / "bot.log")
-        try:
-            api.wait_for_call("getUpdates", timeout=SLOW)
-            robin = api.new_user("Robin")
-            robin.send_text("hello")
-            tap(robin, robin.wait_for_text("read my messages out loud", SLOW), "No")
-            tap(robin, robin.wait_for_text("Do you want to go on?", SLOW), "Yes")
-            robin.send_text("could you remove everything you hold about me")
-            ask = robin.wait_for_text("Do you want me to delete it all?", SLOW)
-            tap(robin, ask, "Yes, delete it all")
-            robin.wait_for_text("I have deleted everything you told me", SLOW)
-            time.sleep(6)  # the front end writes its state file every 5 s
-        finally:
-            log = stop_front_end(bot)
-    assert "Traceback" not in log, log
+    with (
+        FakeBotAPI(token=TOKEN, first_user_id=8_200_001) as api,  # ids no other test uses
+        running_front_end(api, servers, database, tmp_path) as bot,
+    ):
+        robin = api.new_user("Robin")
+        robin.send_text("hello")
+        tap(robin, robin.wait_for_text("read my messages out loud", SLOW), "No")
+        tap(robin, robin.wait_for_text("Do you want to go on?", SLOW), "Yes")
+        robin.send_text("could you remove everything you hold about me")
+        ask = robin.wait_for_text("Do you want me to delete it all?", SLOW)
+        tap(robin, ask, "Yes, delete it all")
+        robin.wait_for_text("I have deleted everything you told me", SLOW)
+        time.sleep(6)  # the front end writes its state file every 5 s
+    assert "Traceback" not in bot.log, bot.log
     assert store.people.find("telegram", str(robin.id)) is None
     assert events_of(store, f"telegram:{robin.id}") == []
-    state = pickle.loads((tmp_path / "telegram-state.pickle").read_bytes())
+    state = pickle.loads(bot.state_file.read_bytes())
     assert robin.id not in state.get("chat_data", {}) and robin.id not in state.get("user_data", {})

@@ -21,18 +21,17 @@ import pytest
 
 from bot.launcher.servers import Servers
 from ras_core.store import open_store
-from tests.e2e.test_telegram_journey import (
-    SLOW,
-    TOKEN,
-    FrontEnd,
-    front_end_env,
-    start_front_end,
-    stop_front_end,
-    tap,
-)
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.hostile import TEXTS
 from tests.support.rest import Person
+from tests.support.telegram_front_end import (
+    SLOW,
+    TOKEN,
+    FrontEnd,
+    assert_stopped_cleanly,
+    running_front_end,
+    tap,
+)
 from tests.support.telegram_user import TelegramUser
 
 pytestmark = pytest.mark.e2e
@@ -52,13 +51,10 @@ def api() -> Iterator[FakeBotAPI]:
 def bot(
     api: FakeBotAPI, servers: Servers, database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[FrontEnd]:
-    tmp = tmp_path_factory.mktemp("hostile-telegram")
-    front_end = start_front_end(front_end_env(api, servers, database, tmp), tmp / "bot.log")
-    api.wait_for_call("getUpdates", timeout=SLOW)
-    yield front_end
-    log = stop_front_end(front_end)
-    assert front_end.process.returncode == 0, log
-    assert "Traceback" not in log, log
+    folder = tmp_path_factory.mktemp("hostile-telegram")
+    with running_front_end(api, servers, database, folder) as front_end:
+        yield front_end
+    assert_stopped_cleanly(front_end)
 
 
 def at_question_2(api: FakeBotAPI, name: str) -> TelegramUser:
@@ -232,4 +228,4 @@ def test_after_the_suite_the_bystander_carries_on(bystander: TelegramUser, bot: 
 
 
 def test_the_front_end_log_has_no_traceback(bot: FrontEnd, tmp_path: Path) -> None:
-    assert "Traceback" not in bot.log.read_text()
+    assert "Traceback" not in bot.log_path.read_text()

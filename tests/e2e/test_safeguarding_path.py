@@ -23,16 +23,10 @@ from bot.launcher.servers import Servers, ServerSettings
 from ras_core.store import Store, open_store
 from tests.e2e.conftest import MODEL, REPO, free_port
 from tests.e2e.test_safeguarding import at_question_2, case_of
-from tests.e2e.test_telegram_journey import (
-    SLOW,
-    TOKEN,
-    front_end_env,
-    start_front_end,
-    stop_front_end,
-)
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.nlu_examples import NLU_DIR, examples_in
 from tests.support.rest import Person
+from tests.support.telegram_front_end import SLOW, TOKEN, running_front_end
 
 pytestmark = pytest.mark.e2e
 POSSIBLE = "nobody helps me"  # a possible pattern: also an ordinary answer to some questions
@@ -95,9 +89,7 @@ def api() -> Iterator[FakeBotAPI]:
 def test_a_first_telegram_message_that_discloses_is_answered_at_once(
     api: FakeBotAPI, servers: Servers, database: str, tmp_path: Path
 ) -> None:
-    bot = start_front_end(front_end_env(api, servers, database, tmp_path), tmp_path / "bot.log")
-    try:
-        api.wait_for_call("getUpdates", timeout=SLOW)
+    with running_front_end(api, servers, database, tmp_path) as bot:
         first = api.new_user("Robin")
         first.send_text("i want to end my life")
         reply = first.wait_for_text("999", timeout=SLOW)
@@ -109,9 +101,7 @@ def test_a_first_telegram_message_that_discloses_is_answered_at_once(
         edited.wait_for_text("read my messages out loud", timeout=SLOW)
         edited.edit_last_text("my husband hits me")
         assert "116 123" in (edited.wait_for_text("999", timeout=SLOW).text or "")
-    finally:
-        log = stop_front_end(bot)
-    assert "Traceback" not in log, log
+    assert "Traceback" not in bot.log, bot.log
 
 
 @pytest.fixture(scope="module")
@@ -147,15 +137,10 @@ def test_with_the_action_server_down_telegram_still_gives_the_numbers(
     api: FakeBotAPI, without_actions: Servers, tmp_path: Path
 ) -> None:
     database = without_actions.settings.database_url
-    env = front_end_env(api, without_actions, database, tmp_path)
-    bot = start_front_end(env, tmp_path / "bot.log")
-    try:
-        api.wait_for_call("getUpdates", timeout=SLOW)
+    with running_front_end(api, without_actions, database, tmp_path):
         person = api.new_user("Alex")
         person.send_text("i cant breathe")
         assert "116 123" in (person.wait_for_text("999", timeout=SLOW).text or "")
-    finally:
-        stop_front_end(bot)
 
 
 def own_words_answers() -> list[str]:

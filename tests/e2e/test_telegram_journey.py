@@ -9,13 +9,9 @@ voice notes the bot sends back must be OGG/Opus that decodes; the budget must be
 from __future__ import annotations
 
 import io
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,7 +19,6 @@ import soundfile
 from sqlalchemy import select
 
 from bot.launcher.servers import Servers
-from ras_core import settings as project_settings
 from ras_core.casework import Casework
 from ras_core.domain.money import format_money
 from ras_core.domain.questionnaire import load_questionnaire
@@ -33,65 +28,18 @@ from ras_core.store import open_store
 from ras_core.store.schema import answers, assessments, people
 from tests.e2e.conftest import REPO, free_port
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.telegram_records import BotMessage
-from tests.support.telegram_user import TelegramUser
+from tests.support.telegram_front_end import (
+    SLOW,
+    TOKEN,
+    FrontEnd,
+    assert_stopped_cleanly,
+    front_end_env,
+    running_front_end,
+    tap,
+)
 from tests.support.voice import spoken
 
 pytestmark = pytest.mark.e2e
-TOKEN = "7000001:e2e-telegram-token"
-SLOW = 120.0  # seconds to wait for a reply that goes through Rasa (first replies load models;
-# a shared 2-core machine under load can take over a minute)
-
-
-@dataclass
-class FrontEnd:
-    process: subprocess.Popen[str]
-    log: Path
-
-
-def front_end_env(
-    api: FakeBotAPI, servers: Servers, database: str, tmp: Path, **extra: str
-) -> dict[str, str]:
-    env = project_settings.environment()
-    env.pop("TELEGRAM_WEBHOOK_URL", None)
-    env.update(
-        {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_BASE_URL": api.url,
-            "RASA_URL": servers.rasa_url,
-            "FRONTEND_SECRET": servers.settings.secrets.frontend_secret,
-            "DATABASE_URL": database,
-            "TELEGRAM_STATE_FILE": str(tmp / "telegram-state.pickle"),
-            "SPEECH_ENGINE": "offline",  # gTTS needs Google, which is out of reach here
-            "VOICE_CACHE_DIR": str(tmp / "voice-cache"),
-            "PYTHONPATH": str(REPO),
-            "TELEGRAM_NEWS_SECONDS": "0.5",  # look for coordinators' replies often in tests
-            **extra,
-        }
-    )
-    return env
-
-
-def start_front_end(env: dict[str, str], log: Path) -> FrontEnd:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.telegram"],
-        cwd=REPO,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    return FrontEnd(process, log)
-
-
-def stop_front_end(front_end: FrontEnd) -> str:
-    if front_end.process.poll() is None:
-        front_end.process.send_signal(signal.SIGINT)  # PTB stops cleanly on Ctrl-C
-        try:
-            front_end.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            front_end.process.kill()
-    return front_end.log.read_text()
 
 
 @pytest.fixture(scope="module")
@@ -104,16 +52,10 @@ def api() -> Iterator[FakeBotAPI]:
 def polling_bot(
     api: FakeBotAPI, servers: Servers, database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[FrontEnd]:
-    tmp = tmp_path_factory.mktemp("telegram")
-    front_end = start_front_end(front_end_env(api, servers, database, tmp), tmp / "bot.log")
-    try:
-        api.wait_for_call("getUpdates", timeout=SLOW)
-    except AssertionError:
-        pytest.fail("The Telegram front end did not start polling:\n" + stop_front_end(front_end))
-    yield front_end
-    log = stop_front_end(front_end)
-    assert front_end.process.returncode == 0, log
-    assert "Traceback" not in log, log
+    folder = tmp_path_factory.mktemp("telegram")
+    with running_front_end(api, servers, database, folder) as front_end:
+        yield front_end
+    assert_stopped_cleanly(front_end)
 
 
 def decodes_as_opus(note: bytes) -> float:
@@ -122,22 +64,6 @@ def decodes_as_opus(note: bytes) -> float:
     data, rate = soundfile.read(io.BytesIO(note))
     assert rate in (8000, 12000, 16000, 24000, 48000) and len(data) > 0
     return float(len(data) / rate)
-
-
-def wait_for_port(port: int, timeout: float = SLOW) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"nothing listening on port {port}")
-
-
-def tap(user: TelegramUser, message: BotMessage, title_start: str) -> None:
-    titles = [t for t in message.button_texts if t.startswith(title_start)]
-    assert titles, f"no button starting {title_start!r} in {message.button_texts}"
-    user.tap(message, titles[0])
 
 
 def test_whole_assessment_by_buttons_typing_and_voice(
@@ -275,8 +201,9 @@ def test_webhook_mode_refuses_updates_without_the_secret(
     port = free_port()
     hook_url = f"http://127.0.0.1:{port}/telegram"
     # Its own user ids: the database is shared with the other Telegram tests.
-    with FakeBotAPI(token=TOKEN, first_user_id=6_000_001) as api:
-        env = front_end_env(
+    with (
+        FakeBotAPI(token=TOKEN, first_user_id=6_000_001) as api,
+        running_front_end(
             api,
             servers,
             database,
@@ -284,25 +211,20 @@ def test_webhook_mode_refuses_updates_without_the_secret(
             TELEGRAM_WEBHOOK_URL=hook_url,
             TELEGRAM_WEBHOOK_SECRET=secret,
             TELEGRAM_WEBHOOK_PORT=str(port),
-        )
-        front_end = start_front_end(env, tmp_path / "bot.log")
-        try:
-            api.wait_for_call("setWebhook", timeout=SLOW)
-            wait_for_port(port)
-            assert api.webhook is not None
-            assert (api.webhook.url, api.webhook.secret_token) == (hook_url, secret)
-            alex = api.new_user("Alex")
-            forged = alex.text_update("hello")
-            assert api.post_update(hook_url, forged) == 403  # no secret
-            assert api.post_update(hook_url, forged, secret_token="guess") == 403
-            assert alex.messages == []  # nothing reached the conversation
+        ) as front_end,
+    ):
+        assert api.webhook is not None
+        assert (api.webhook.url, api.webhook.secret_token) == (hook_url, secret)
+        alex = api.new_user("Alex")
+        forged = alex.text_update("hello")
+        assert api.post_update(hook_url, forged) == 403  # no secret
+        assert api.post_update(hook_url, forged, secret_token="guess") == 403
+        assert alex.messages == []  # nothing reached the conversation
 
-            alex.send_command("/start")  # Telegram delivers it with the secret
-            alex.wait_for_text("read my messages out loud", SLOW)
-            assert all(d.status == 200 for d in api.webhook_deliveries)
-        finally:
-            log = stop_front_end(front_end)
-        assert "Traceback" not in log, log
+        alex.send_command("/start")  # Telegram delivers it with the secret
+        alex.wait_for_text("read my messages out loud", SLOW)
+        assert all(d.status == 200 for d in api.webhook_deliveries)
+    assert "Traceback" not in front_end.log, front_end.log
 
 
 def run_bot_with_token(env: dict[str, str], token: str) -> subprocess.CompletedProcess[str]:

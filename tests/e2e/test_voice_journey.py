@@ -26,13 +26,12 @@ from ras_core.domain.scheme import load_scheme
 from ras_core.domain.scoring import score
 from ras_core.store import open_store
 from ras_core.store.schema import answers, assessments, people
-from tests.e2e.test_telegram_journey import (
+from tests.support.telegram_front_end import (
     SLOW,
     TOKEN,
     FrontEnd,
-    front_end_env,
-    start_front_end,
-    stop_front_end,
+    assert_stopped_cleanly,
+    running_front_end,
 )
 from tests.support.voice_person import (
     SlowFilesBotAPI,
@@ -65,16 +64,10 @@ def voice_bot(
     database: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[FrontEnd]:
-    tmp = tmp_path_factory.mktemp("telegram-voice")
-    front_end = start_front_end(front_end_env(api, servers, database, tmp), tmp / "bot.log")
-    try:
-        api.wait_for_call("getUpdates", timeout=SLOW)
-    except AssertionError:
-        pytest.fail("The Telegram front end did not start polling:\n" + stop_front_end(front_end))
-    yield front_end
-    log = stop_front_end(front_end)
-    assert front_end.process.returncode == 0, log
-    assert "Traceback" not in log, log
+    folder = tmp_path_factory.mktemp("telegram-voice")
+    with running_front_end(api, servers, database, folder) as front_end:
+        yield front_end
+    assert_stopped_cleanly(front_end)
 
 
 def ways_to_say(letter: str | None, label: str) -> list[str]:
