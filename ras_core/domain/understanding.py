@@ -44,6 +44,7 @@ INTENT_MOVES = {
 }  # fmt: skip
 CONFIDENT = 0.6
 EVERYDAY_ANSWER = "everyday_answer"
+FALLBACK = "nlu_fallback"
 
 _FILLER = r"(?:the|option|letter|answer|number|no\.?|its|it's|it is|i choose|i pick|pick|choose)"
 _LETTER = re.compile(rf"^\s*(?:{_FILLER}\s+)*\(?([a-h])\)?\s*(?:please|pls|plz)?\s*[.!]*\s*$", re.I)
@@ -222,9 +223,10 @@ def understand(turn: Turn, labels: Mapping[str, str]) -> Meaning:
     if intent in DESCRIBE_INTENTS and DESCRIBE_INTENTS[intent] in labels:
         # Own words are a guess at a statement: always check it back.
         return Meaning("answer", DESCRIBE_INTENTS[intent], how="words", sure=False)
-    if intent == EVERYDAY_ANSWER:
-        # An everyday answer (taught so the model knows it is not a disclosure): the model's
-        # best statement among its other intents is still a guess worth checking back.
+    if intent == EVERYDAY_ANSWER or (intent == FALLBACK and _answer_like(turn)):
+        # An everyday answer (taught so the model knows it is not a disclosure), or a fallback
+        # whose best two guesses are both answers ("describe_lot_of_help" 0.51, "everyday_answer"
+        # 0.47): the model's best statement is still a guess worth checking back.
         guess = next(
             (DESCRIBE_INTENTS[n] for n, _ in turn.alternatives if n in DESCRIBE_INTENTS), None
         )
@@ -235,3 +237,10 @@ def understand(turn: Turn, labels: Mapping[str, str]) -> Meaning:
     if intent in ("affirm", "deny") and confident:
         return Meaning("yes" if intent == "affirm" else "no")
     return Meaning("unclear")
+
+
+def _answer_like(turn: Turn) -> bool:
+    """The model's two best guesses (after the fallback) are both answers to a question."""
+    answers = {*DESCRIBE_INTENTS, EVERYDAY_ANSWER}
+    best_two = [name for name, _ in turn.alternatives[:2]]
+    return len(best_two) == 2 and all(name in answers for name in best_two)

@@ -92,3 +92,14 @@ def test_an_everyday_answer_is_checked_against_the_models_best_statement() -> No
     assert understand(turn, labels) == Meaning("answer", "A", how="words", sure=False)
     alone = Turn("we have a cat", "everyday_answer", 0.9, alternatives=(("greet", 0.05),))
     assert understand(alone, labels) == Meaning("unclear")
+
+
+def test_a_fallback_between_two_answers_is_checked_against_the_best_statement() -> None:
+    """Rasa falls back when its best two intents are close; if both are answers, the better
+    statement is offered back to be checked, never taken."""
+    between = (("describe_lot_of_help", 0.51), ("everyday_answer", 0.47), ("greet", 0.01))
+    turn = Turn("I can't go out alone at all", "nlu_fallback", 0.4, alternatives=between)
+    assert understand(turn, LABELS) == Meaning("answer", "A", how="words", sure=False)
+    unsure = (("describe_lot_of_help", 0.3), ("forget_me", 0.28))
+    turn = Turn("can you sort it", "nlu_fallback", 0.4, alternatives=unsure)
+    assert understand(turn, LABELS) == Meaning("unclear")
