@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher.servers import Servers, ServerSettings
+from bot.launcher.servers import Servers
 from ras_core.store import Store, open_store
-from tests.e2e.conftest import MODEL, REPO, free_port
 from tests.e2e.test_safeguarding import at_question_2, case_of
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.nlu_examples import NLU_DIR, examples_in
@@ -105,25 +104,15 @@ def test_a_first_telegram_message_that_discloses_is_answered_at_once(
 
 
 @pytest.fixture(scope="module")
-def without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    """Rasa on its own: its action server was killed after start."""
-    scratch = tmp_path_factory.mktemp("no-actions")
-    database = f"sqlite:///{scratch / 'assistant.db'}"
-    open_store(database)
-    settings = ServerSettings(
-        repo=REPO,
-        rasa_port=free_port(),
-        action_port=free_port(),
-        database_url=database,
-        log_dir=scratch,
-        model=MODEL,
-    )
-    with Servers(settings) as running:
-        running.start_actions()
-        running.start_rasa()
-        running.wait_ready()
-        running.actions.kill()
-        yield running
+def without_actions(servers: Servers) -> Iterator[Servers]:
+    """The shared Rasa server with its action server killed (as in a crash), then started again
+    for the tests that follow."""
+    servers.actions.kill()
+    try:
+        yield servers
+    finally:
+        servers.start_actions()
+        servers.wait_ready()
 
 
 def test_with_the_action_server_down_rest_still_gives_the_numbers(
