@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every check, in order, stopping at the first failure. Run after scripts/bootstrap.sh
-# (`make test` does both). Each step prints one line with its time.
+# Every check, stopping at the first failure (rasa test core runs beside pytest). Run after
+# scripts/bootstrap.sh (`make test` does both). Each step prints one line with its time.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
