@@ -12,7 +12,7 @@ helps me" or "I'm not safe on my own") asks gently whether the person is safe ri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -44,6 +44,9 @@ class SafeguardingPatterns:
     second_opinion_from: float = 0.0
     # The second opinion alone, from this score, is a possible disclosure (above 1: never).
     second_opinion_alone_from: float = 1.01
+    # Pattern -> words one of which every match contains (`anchors`): a quick check that skips
+    # the pattern when none is in the text. Patterns without them are always searched.
+    anchors: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def model_tier(self, confidence: float) -> str | None:
         """The tier for the model's `disclosure` at this confidence, or None (not heard)."""
@@ -57,6 +60,9 @@ class SafeguardingPatterns:
             text = saying.sub(" ", text)
         for tier, listed in ((CLEAR, self.disclosures), (POSSIBLE, self.possible)):
             for kind, pattern in listed:
+                needed = self.anchors.get(pattern.pattern)
+                if needed and not any(word in text for word in needed):
+                    continue
                 match = pattern.search(text)
                 if match:
                     return Disclosure(kind, match.group(0).strip(), tier)
@@ -104,9 +110,36 @@ def parse_patterns(path: Path) -> SafeguardingPatterns:
         alone_from = float(model.get("second_opinion_alone_from", 1.01))
     except (TypeError, ValueError, AttributeError) as error:
         raise DataFileError(path, "model", "its thresholds must be numbers") from error
+    found = {p.pattern: anchors(p.pattern) for _, p in (*disclosures, *possible)}
     return SafeguardingPatterns(
-        harmless, disclosures, possible, possible_from, clear_from, second_from, alone_from
+        harmless,
+        disclosures,
+        possible,
+        possible_from,
+        clear_from,
+        second_from,
+        alone_from,
+        {pattern: words for pattern, words in found.items() if words},
     )
+
+
+_LEADING_WORDS = re.compile(r"\\b\(([a-z0-9 |-]+)\)( |\\b)(.*)", re.DOTALL)
+
+
+def anchors(pattern: str) -> tuple[str, ...]:
+    """The words one of which every match must contain, when the pattern starts with a group of
+    plain alternatives ("\\b(hit|hits|punch) ...") and has no other branch at the top level;
+    else () (always search). Only ever skips a pattern that cannot match: a match contains one
+    of these words as it is written."""
+    found = _LEADING_WORDS.fullmatch(pattern)
+    if not found:
+        return ()
+    rest = found.group(3)
+    while re.search(r"\([^()]*\)", rest):  # groups inside the rest, innermost first
+        rest = re.sub(r"\([^()]*\)", "", rest)
+    if "|" in rest or "(" in rest or ")" in rest or "\\" + "|" in found.group(3):
+        return ()
+    return tuple(word for word in found.group(1).split("|") if word) if found.group(1) else ()
 
 
 def _listed(kinds: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from ras_core.domain import safeguarding
 from ras_core.domain.datafile import DataFileError
 from ras_core.domain.safeguarding import find_disclosure, harmless_saying, parse_patterns
+from tests.support.safeguarding_corpus import load_corpus
 from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES
 
 
@@ -72,3 +75,22 @@ def test_hidden_characters_and_accents_do_not_hide_a_disclosure(words: str) -> N
 def test_an_everyday_answer_with_a_dangerous_word_is_not_a_clear_disclosure() -> None:
     for words in ("he nearly had a heart attack when he saw the bill", "I'm not being abused"):
         assert find_disclosure(words) is None, words
+
+
+def test_the_quick_word_check_never_changes_what_is_found() -> None:
+    """Skipping a pattern whose leading words are not in the text (`anchors`, for speed on long
+    messages) finds exactly what searching every pattern finds, on every corpus sentence."""
+    listed = safeguarding.patterns()
+    assert len(listed.anchors) > 50  # most patterns start with plain words
+    every_pattern = dataclasses.replace(listed, anchors={})
+    texts = [s.text for s in load_corpus()] + [t for t, _ in DISCLOSURES] + list(LOOK_ALIKES)
+    assert [listed.find(t) for t in texts] == [every_pattern.find(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [(r"\b(hit|hits) me\b", ("hit", "hits")), (r"\b(do not|dont) (go|stay)\b", ("do not", "dont")),
+     (r"\b(a|b) c|d", ()), (r"\b(a|b)? c", ()), (r"\b(a|b)\w+", ()), (r"\bsmoke\b", ())],
+)  # fmt: skip
+def test_anchors_are_only_words_every_match_needs(pattern: str, words: tuple[str, ...]) -> None:
+    assert safeguarding.anchors(pattern) == words
