@@ -110,7 +110,7 @@ def parse_patterns(path: Path) -> SafeguardingPatterns:
         alone_from = float(model.get("second_opinion_alone_from", 1.01))
     except (TypeError, ValueError, AttributeError) as error:
         raise DataFileError(path, "model", "its thresholds must be numbers") from error
-    found = {p.pattern: anchors(p.pattern) for _, p in (*disclosures, *possible)}
+    needed = {p.pattern: anchors(p.pattern) for _, p in (*disclosures, *possible)}
     return SafeguardingPatterns(
         harmless,
         disclosures,
@@ -119,11 +119,12 @@ def parse_patterns(path: Path) -> SafeguardingPatterns:
         clear_from,
         second_from,
         alone_from,
-        {pattern: words for pattern, words in found.items() if words},
+        {pattern: words for pattern, words in needed.items() if words},
     )
 
 
 _LEADING_WORDS = re.compile(r"\\b\(([a-z0-9 |-]+)\)( |\\b)(.*)", re.DOTALL)
+_GROUP = re.compile(r"\([^()]*\)")
 
 
 def anchors(pattern: str) -> tuple[str, ...]:
@@ -132,14 +133,14 @@ def anchors(pattern: str) -> tuple[str, ...]:
     else () (always search). Only ever skips a pattern that cannot match: a match contains one
     of these words as it is written."""
     found = _LEADING_WORDS.fullmatch(pattern)
-    if not found:
+    if not found or "\\(" in found.group(3) or "\\)" in found.group(3):
+        return ()  # escaped brackets would fool the group count below
+    rest, inner = found.group(3), 1
+    while inner:  # drop the groups inside the rest, innermost first
+        rest, inner = _GROUP.subn("", rest)
+    if "|" in rest or "(" in rest or ")" in rest:
         return ()
-    rest = found.group(3)
-    while re.search(r"\([^()]*\)", rest):  # groups inside the rest, innermost first
-        rest = re.sub(r"\([^()]*\)", "", rest)
-    if "|" in rest or "(" in rest or ")" in rest or "\\" + "|" in found.group(3):
-        return ()
-    return tuple(word for word in found.group(1).split("|") if word) if found.group(1) else ()
+    return tuple(word for word in found.group(1).split("|") if word)
 
 
 def _listed(kinds: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
