@@ -239,8 +239,10 @@ def understand(turn: Turn, labels: Mapping[str, str]) -> Meaning:
     return Meaning("unclear")
 
 
+_ANSWER_INTENTS = frozenset({*DESCRIBE_INTENTS, EVERYDAY_ANSWER})
+
+
 def _answer_like(turn: Turn) -> bool:
     """The model's two best guesses (after the fallback) are both answers to a question."""
-    answers = {*DESCRIBE_INTENTS, EVERYDAY_ANSWER}
     best_two = [name for name, _ in turn.alternatives[:2]]
-    return len(best_two) == 2 and all(name in answers for name in best_two)
+    return len(best_two) == 2 and all(name in _ANSWER_INTENTS for name in best_two)
