@@ -4,6 +4,11 @@
 PYTHON := .venv/bin/python
 BIN := .venv/bin
 BOOTSTRAP := bash scripts/bootstrap.sh
+# Python keeps compiled modules (.pyc) beside the sources. Where PYTHONDONTWRITEBYTECODE is set
+# (some machines set it for everyone) and pip installs without compiling, every process would
+# compile Rasa and TensorFlow again as it starts: about 10 s more for each Rasa process, and the
+# tests start dozens. So every target lets Python write them.
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
 .PHONY: help bootstrap run serve cluster chat test train lint lock clean bench voices dashboard export erase purge
