@@ -86,8 +86,9 @@ def next_reply(person: TelegramUser, before: int) -> str:
     return " ".join(message.content for message in person.messages[before:])
 
 
-def settle(person: TelegramUser, quiet: float = 0.6) -> None:
-    """Wait until the bot has sent this person nothing new for `quiet` seconds."""
+def settle(person: TelegramUser, quiet: float = 0.35) -> None:
+    """Wait until the bot has sent this person nothing new for `quiet` seconds (the pieces of
+    one reply follow each other within milliseconds: this person hears no voice notes)."""
     deadline = time.monotonic() + SLOW
     seen = len(person.messages)
     while time.monotonic() < deadline:
