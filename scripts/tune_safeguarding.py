@@ -112,7 +112,7 @@ def grid() -> list[Thresholds]:
         for possible in (0.5, 0.7, 0.9, 0.95)
         for clear in (0.95, 0.99, 1.01)  # 1.01: the model alone is never clear
         for second in (0.0, 0.3, 0.4, 0.5, 0.6)
-        for alone in (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 1.01)
+        for alone in (0.55, 0.6, 0.625, 0.65, 0.675, 0.7, 0.75, 0.8, 0.85, 0.9, 1.01)
         if clear > possible and alone > second
     ]
 
