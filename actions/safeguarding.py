@@ -1,6 +1,7 @@
 """Someone may be in danger: after Rasa has given the emergency numbers itself (the rules say
 utter_safeguarding_now or utter_safeguarding_check first, so they come even if this server is
-down), these actions record it and say what happens next.
+down), these actions record it and say what happens next. In the questions, words that may mean
+danger but simply answer the question asked are read as an answer (action_possible_at_question).
 
 What happens to the case is decided in ras_core.conversation.attention. The questions start
 again only when the person asks (or says they are safe); the database keeps their place.
@@ -21,6 +22,7 @@ from ras_core.conversation.say import Say
 
 log = logging.getLogger(__name__)
 CLOSE_FORMS = [SlotSet("saq_answer", None), SlotSet("plan_answer", None)]
+HEARD_AS_ANSWER = "heard_as_answer"
 
 
 class ActionSafeguarding(ThinAction):
@@ -64,6 +66,28 @@ class ActionPossibleConcern(ThinAction):
         phone = deployment.council().safeguarding_phone
         speaker.say([Say("safeguarding_check_council", {"safeguarding_phone": phone})], who)
         return CLOSE_FORMS
+
+
+class ActionPossibleAtQuestion(ThinAction):
+    """Words that may mean danger, in the questions. If they answer the question asked ("I'm not
+    safe on my own" at keeping safe), they are read as an answer: the rule then runs the form
+    again, which asks the question once more. Otherwise the person is asked whether they are
+    safe, as anywhere else."""
+
+    NAME = "action_possible_at_question"
+
+    def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
+        try:
+            current = interview(tracker)
+            outcome = current.safety_words_as_answer(latest_turn(tracker))
+            if outcome is not None:
+                speaker.say(outcome.says, current.who)
+                return [SlotSet(HEARD_AS_ANSWER, True)]
+        except Exception:
+            # Unsure whether it was an answer: ask whether they are safe, as for any other words.
+            log.exception("Could not read possible danger as an answer for %s", tracker.sender_id)
+        speaker.say([Say("safeguarding_check")], "self")
+        return [SlotSet(HEARD_AS_ANSWER, False), *ActionPossibleConcern().act(speaker, tracker)]
 
 
 class ActionSafeNow(ThinAction):

@@ -24,6 +24,7 @@ from ras_core.domain.money import format_money
 from ras_core.domain.phrases import phrase
 from ras_core.domain.progress import AssessmentStatus, InterviewStage, Journey
 from ras_core.domain.questionnaire import Area, Questionnaire
+from ras_core.domain.safeguarding import answers_question
 from ras_core.domain.scheme import Scheme
 from ras_core.domain.scoring import score
 from ras_core.domain.understanding import Meaning, Turn, read_number, understand
@@ -111,6 +112,15 @@ class Interview:
         if said is not None:
             return Outcome(said)
         return self.HANDLERS[self.stage](self, meaning, turn)
+
+    def safety_words_as_answer(self, turn: Turn) -> Outcome | None:
+        """Words that may mean danger but answer the question asked (safeguarding.yml's
+        `answers_at`): the person is thanked and chooses the statement that fits. No guess
+        is offered: the model read "I am not safe when I'm on my own" as "I don't often need
+        help to stay safe". None if they do not answer it: the person is asked if they are safe."""
+        if self.stage is not Stage.QUESTION or not answers_question(turn.text, self.area.id):
+            return None
+        return Outcome([Say("which_fits")])
 
     def _labels(self) -> dict[str, str]:
         if self.stage in (Stage.QUESTION, Stage.CONFIRM_ANSWER):

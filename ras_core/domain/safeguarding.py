@@ -6,7 +6,9 @@ killing me", "I'd die for a cup of tea") are removed before matching.
 
 Two tiers. A clear disclosure ("disclosures" in the file) stops everything and flags the case
 urgent. A possible one ("possible": words that are also ordinary answers, such as "no one
-helps me" or "I'm not safe on my own") asks gently whether the person is safe right now.
+helps me" or "I'm not safe on my own") asks gently whether the person is safe right now,
+except at a question it simply answers ("answers_at": "I'm not safe on my own" at the question
+about keeping safe), where it is read as an answer.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class SafeguardingPatterns:
     # Pattern -> words one of which every match contains (`anchors`): a quick check that skips
     # the pattern when none is in the text. Patterns without them are always searched.
     anchors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Area id -> the possible words that are an ordinary answer to that question.
+    answers_at: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
 
     def model_tier(self, confidence: float) -> str | None:
         """The tier for the model's `disclosure` at this confidence, or None (not heard)."""
@@ -67,6 +71,14 @@ class SafeguardingPatterns:
                 if match:
                     return Disclosure(kind, match.group(0).strip(), tier)
         return None
+
+    def answers_question(self, message: str, area_id: str) -> bool:
+        """Whether the message is a possible disclosure (never a clear one) whose words are an
+        ordinary answer to this question ("I'm not safe on my own" at keeping safe)."""
+        found = self.find(message)
+        if found is None or found.tier != POSSIBLE:
+            return False
+        return any(p.search(found.words) for p in self.answers_at.get(area_id, ()))
 
     def harmless_saying(self, message: str) -> str | None:
         """The first known harmless saying in the message ("is killing me"), if any."""
@@ -97,9 +109,13 @@ def parse_patterns(path: Path) -> SafeguardingPatterns:
         harmless = tuple(_compile(p) for p in data["harmless"])
         disclosures = _listed(data["disclosures"])
         possible = _listed(data.get("possible") or {})
+        answers_at = {
+            str(area): tuple(_compile(p) for p in listed)
+            for area, listed in (data.get("answers_at") or {}).items()
+        }
     except (KeyError, TypeError, AttributeError) as error:
         problem = f"is missing or not a list ({error})"
-        raise DataFileError(path, "harmless/disclosures", problem) from error
+        raise DataFileError(path, "harmless/disclosures/possible/answers_at", problem) from error
     except re.error as error:
         raise DataFileError(path, "patterns", f"has a broken pattern: {error}") from error
     model = data.get("model") or {}
@@ -120,6 +136,7 @@ def parse_patterns(path: Path) -> SafeguardingPatterns:
         second_from,
         alone_from,
         {pattern: words for pattern, words in needed.items() if words},
+        answers_at,
     )
 
 
@@ -171,6 +188,10 @@ def has_words(message: str) -> bool:
 
 def find_disclosure(message: str) -> Disclosure | None:
     return patterns().find(message)
+
+
+def answers_question(message: str, area_id: str) -> bool:
+    return patterns().answers_question(message, area_id)
 
 
 def harmless_saying(message: str) -> str | None:

@@ -3,7 +3,8 @@
 On the real Rasa and action servers, over REST and over the fake Telegram Bot API:
 - the possible tier asks whether the person is safe, and each of its three buttons does what
   it says ("I am safe" carries on at the same question; "I need help now" flags the case
-  urgent; "Talk to a person" asks for one);
+  urgent; "Talk to a person" asks for one), except where the words answer the question asked
+  ("I'm not safe on my own" at keeping safe);
 - a disclosure as the very first Telegram message is answered at once, not parked behind the
   voice question, and a disclosure put into an edited message is heard;
 - with the action server killed, a disclosure still gets 999 and Samaritans, over REST
@@ -77,6 +78,30 @@ def test_talk_to_a_person_asks_for_one(servers: Servers, store: Store) -> None:
     assert reasons == ["possible_concern", "asked_for_person"]
     case = case_of(store, "rest:tier-person")
     assert case is not None and not case.urgent
+
+
+def test_not_safe_on_my_own_answers_the_keeping_safe_question(
+    servers: Servers, store: Store
+) -> None:
+    """The current question is context: there, these words are an answer to check, not a
+    reason to stop; at another question the same words get the gentle question."""
+    person = at_question_2(servers, "rest:tier-context")
+    reply = ""
+    for number in range(2, 10):
+        reply = person.taps("B:")
+        assert f"Question {number + 1} of 11" in reply
+    assert "How much help do you need to stay safe?" in reply
+    reply = person.says("im not safe when im on my own")
+    assert "Which of these fits best?" in reply and "Question 10 of 11" in reply
+    assert "Are you safe right now?" not in reply and "999" not in reply
+    assert "Question 11 of 11" in person.taps("A:")
+    people = store.people.person("rest", "tier-context")
+    assert store.people.contact_requests(people.id) == []
+    assessment = store.assessments.latest(people.id)
+    assert assessment is not None
+    assert "keeping_safe" in store.assessments.answers(assessment.id)
+    reply = person.says("im not safe when im on my own")  # help from family and friends
+    assert "Are you safe right now?" in reply
 
 
 @pytest.fixture(scope="module")

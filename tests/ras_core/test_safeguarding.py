@@ -95,3 +95,30 @@ def test_the_quick_word_check_never_changes_what_is_found() -> None:
 )  # fmt: skip
 def test_anchors_are_only_words_every_match_needs(pattern: str, words: tuple[str, ...]) -> None:
     assert safeguarding.anchors(pattern) == words
+
+
+@pytest.mark.parametrize(
+    ("words", "area", "an_answer"),
+    [
+        ("I'm not safe on my own", "keeping_safe", True),
+        ("i feel not safe out alone", "keeping_safe", True),
+        ("I'm not safe on my own", "getting_about", False),  # another question: ask
+        ("I am not safe at home", "keeping_safe", False),  # a clear disclosure, at any question
+        ("im not safe, he hits me", "keeping_safe", False),
+        ("nobody helps me", "help_from_family_and_friends", True),
+        ("no one visits me", "relationships", True),
+        ("nobody helps me", "relationships", False),
+    ],
+)
+def test_possible_words_answer_only_the_questions_they_are_listed_for(
+    words: str, area: str, an_answer: bool
+) -> None:
+    assert safeguarding.answers_question(words, area) is an_answer
+
+
+def test_answers_at_names_questions_of_the_questionnaire() -> None:
+    from ras_core.domain.questionnaire import load_questionnaire
+
+    areas = {area.id for area in load_questionnaire().areas}
+    assert safeguarding.patterns().answers_at
+    assert set(safeguarding.patterns().answers_at) <= areas
