@@ -6,7 +6,8 @@ was trained on, nor on the held-out part. For each set of thresholds (`model` in
 ras_core/data/safeguarding.yml: the model's possible and clear tiers, how much the second
 opinion must agree, and where the second opinion alone asks) this prints dev-B's recall
 (either tier) and false alarms (clear tier, either tier); the set to use is the one with the
-best recall within the targets (clear 2%, either 10%), and then the fewest false alarms.
+best recall within the targets (clear 2%, either 10%), then the fewest false alarms, then the
+highest possible tier.
 
     .venv/bin/python scripts/tune_safeguarding.py --fold   # writes var/tune/nlu_data (dev-A)
     .venv/bin/rasa train nlu --config bot/rasa/config.yml --nlu var/tune/nlu_data \
@@ -131,7 +132,9 @@ def table(found: list[Scored]) -> None:
         mark = ""
         if false_clear <= TARGET_CLEAR and false_either <= TARGET_EITHER:
             mark = " within targets"
-            if best is None or (recall, -false_either) > (best[0], -best[1]):
+            # Ties go to the higher possible tier: the model alone then asks less often.
+            key = (recall, -false_either, t.possible)
+            if best is None or key > (best[0], -best[1], best[2].possible):
                 best = (recall, false_either, t)
         print(f"{t.possible:8.2f} {t.clear:5.2f} {t.second:6.2f} {t.alone:5.2f} {recall:7.1%} "
               f"{false_clear:12.1%} {false_either:13.1%}{mark}")  # fmt: skip
