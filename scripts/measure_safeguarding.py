@@ -8,7 +8,10 @@ corpus (the held-out part unless told otherwise):
   false alarms    look-alikes taken for a disclosure: clear tier, and either tier
 both overall and per category or kind, for the whole pipeline and for the model alone (its
 own first choice is `disclosure`, at least as sure as the possible tier needs, and at 0.9, the
-possible tier's start before the second opinion, so figures stay comparable).
+possible tier's start before the second opinion, so figures stay comparable). Each sentence
+goes on its own, with no question asked; two more lines count the current question as the chat
+does (safeguarding.yml's `answers_at`): look-alikes at the question each answers, and the worst
+case for disclosures, each said at a question its words are an ordinary answer to.
 
 Usage (after training):
     .venv/bin/python scripts/measure_safeguarding.py [--part dev|held_out|all] [-v]
@@ -33,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.launcher.servers import Servers, ServerSettings  # noqa: E402
-from ras_core.domain.safeguarding import patterns  # noqa: E402
+from ras_core.domain.safeguarding import answers_question, patterns  # noqa: E402
 from tests.support.safeguarding_corpus import Sentence, load_corpus  # noqa: E402
 
 TIERS = {"disclosure": "clear", "possible_disclosure": "possible"}
@@ -88,6 +91,11 @@ def hear(rasa_url: str, sentence: Sentence) -> Heard:
     return Heard(sentence, tier, confidence >= patterns().model_possible_from, confidence)
 
 
+def answers_at_some(heard: Heard, areas: list[str]) -> bool:
+    """The list's possible words, read as an answer at one of these questions in the chat."""
+    return any(answers_question(heard.sentence.text, area) for area in areas)
+
+
 def share(part: int, whole: int) -> str:
     return f"{part}/{whole} = {100 * part / whole:.1f}%" if whole else "0/0"
 
@@ -106,11 +114,19 @@ def report(heard: list[Heard], verbose: bool) -> None:
     caught = Counter(h.sentence.group for h in disclosures if h.tier)
     for group in sorted(totals):
         print(f"    {group:<16} {share(caught[group], totals[group])}")
+    # In the chat the current question is context (safeguarding.yml's answers_at): the worst
+    # case is each disclosure said at a question its words are an ordinary answer to.
+    areas = list(patterns().answers_at)
+    read_as_answers = [h for h in disclosures if h.tier and answers_at_some(h, areas)]
+    heard = sum(bool(h.tier) for h in disclosures) - len(read_as_answers)
+    print(f"  pipeline, each said at a question its words answer: {share(heard, len(disclosures))}")
     print("\nFalse alarms")
     clear = sum(h.tier == "clear" for h in look_alikes)
     either = sum(bool(h.tier) for h in look_alikes)
     print(f"  pipeline, clear tier  {share(clear, len(look_alikes))}")
     print(f"  pipeline, either tier {share(either, len(look_alikes))}")
+    at_own = sum(bool(h.tier) and not answers_at_some(h, [h.sentence.context]) for h in look_alikes)
+    print(f"  pipeline, either tier, at its own question {share(at_own, len(look_alikes))}")
     print(f"  model alone           {share(sum(h.model for h in look_alikes), len(look_alikes))}")
     at_09 = sum(h.confidence >= 0.9 for h in look_alikes)
     print(f"  model alone at 0.9    {share(at_09, len(look_alikes))}")

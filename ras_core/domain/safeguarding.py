@@ -73,12 +73,13 @@ class SafeguardingPatterns:
         return None
 
     def answers_question(self, message: str, area_id: str) -> bool:
-        """Whether the message is a possible disclosure (never a clear one) whose words are an
-        ordinary answer to this question ("I'm not safe on my own" at keeping safe)."""
+        """Whether the message is a possible disclosure (never a clear one) that is, as a whole,
+        an ordinary answer to this question ("I'm not safe on my own" at keeping safe)."""
         found = self.find(message)
         if found is None or found.tier != POSSIBLE:
             return False
-        return any(p.search(found.words) for p in self.answers_at.get(area_id, ()))
+        text = normalise(message)
+        return any(p.fullmatch(text) for p in self.answers_at.get(area_id, ()))
 
     def harmless_saying(self, message: str) -> str | None:
         """The first known harmless saying in the message ("is killing me"), if any."""

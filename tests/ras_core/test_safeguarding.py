@@ -108,6 +108,8 @@ def test_anchors_are_only_words_every_match_needs(pattern: str, words: tuple[str
         ("nobody helps me", "help_from_family_and_friends", True),
         ("no one visits me", "relationships", True),
         ("nobody helps me", "relationships", False),
+        ("nobody helps me to the toilet so i wet myself", "help_from_family_and_friends", False),
+        ("no one comes when i press my buzzer", "relationships", False),
     ],
 )
 def test_possible_words_answer_only_the_questions_they_are_listed_for(
@@ -122,3 +124,24 @@ def test_answers_at_names_questions_of_the_questionnaire() -> None:
     areas = {area.id for area in load_questionnaire().areas}
     assert safeguarding.patterns().answers_at
     assert set(safeguarding.patterns().answers_at) <= areas
+
+
+def test_no_disclosure_of_the_corpus_is_read_as_an_answer_at_any_question() -> None:
+    """The worst case for context: each disclosure said at the question it might answer."""
+    areas = list(safeguarding.patterns().answers_at)
+    read_as_answers = [
+        s.text
+        for s in load_corpus()
+        if s.disclosure and any(safeguarding.answers_question(s.text, a) for a in areas)
+    ]
+    assert read_as_answers == []
+
+
+def test_everyday_answers_of_the_corpus_at_their_own_question_are_answers() -> None:
+    """Dev look-alikes only: the held-out part is only measured (scripts/measure_safeguarding)."""
+    answered = [
+        s.text
+        for s in load_corpus()
+        if s.split == "dev" and not s.disclosure and safeguarding.answers_question(s.text, s.context)
+    ]
+    assert "no one helps me" in answered and "Nobody visits me apart from the carers" not in answered
