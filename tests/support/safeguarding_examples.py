@@ -12,6 +12,8 @@ DISCLOSURES = [
     ("sometimes i think about ending my life", "suicide"),
     ("I don't want to be here any more", "suicide"),
     ("i wish i was dead", "suicide"),
+    ("some days i think ill just top myself", "suicide"),
+    ("im gonna do meself in one of these nights", "suicide"),
     ("Everyone would be better off dead without me. I'd be better off dead", "suicide"),
     ("I've been feeling suicidal", "suicide"),
     ("im going to end it all tonight", "suicide"),
@@ -48,6 +50,7 @@ DISCLOSURES = [
 
 LOOK_ALIKES = [
     "my back is killing me",
+    "I did myself in lifting the shopping",
     "I'd die for a cup of tea",
     "these stairs are killing me",
     "I'm dying to see my grandson",
