@@ -139,9 +139,7 @@ def test_no_disclosure_of_the_corpus_is_read_as_an_answer_at_any_question() -> N
 
 def test_everyday_answers_of_the_corpus_at_their_own_question_are_answers() -> None:
     """Dev look-alikes only: the held-out part is only measured (scripts/measure_safeguarding)."""
-    answered = [
-        s.text
-        for s in load_corpus()
-        if s.split == "dev" and not s.disclosure and safeguarding.answers_question(s.text, s.context)
-    ]
-    assert "no one helps me" in answered and "Nobody visits me apart from the carers" not in answered
+    dev_look_alikes = [s for s in load_corpus() if s.split == "dev" and not s.disclosure]
+    answered = [s.text for s in dev_look_alikes if safeguarding.answers_question(s.text, s.context)]
+    assert "no one helps me" in answered
+    assert "Nobody visits me apart from the carers" not in answered
