@@ -118,8 +118,8 @@ def report(heard: list[Heard], verbose: bool) -> None:
     # case is each disclosure said at a question its words are an ordinary answer to.
     areas = list(patterns().answers_at)
     read_as_answers = [h for h in disclosures if h.tier and answers_at_some(h, areas)]
-    heard = sum(bool(h.tier) for h in disclosures) - len(read_as_answers)
-    print(f"  pipeline, each said at a question its words answer: {share(heard, len(disclosures))}")
+    still = sum(bool(h.tier) for h in disclosures) - len(read_as_answers)
+    print(f"  pipeline, each said at a question its words answer: {share(still, len(disclosures))}")
     print("\nFalse alarms")
     clear = sum(h.tier == "clear" for h in look_alikes)
     either = sum(bool(h.tier) for h in look_alikes)

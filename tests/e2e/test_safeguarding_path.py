@@ -83,8 +83,8 @@ def test_talk_to_a_person_asks_for_one(servers: Servers, store: Store) -> None:
 def test_not_safe_on_my_own_answers_the_keeping_safe_question(
     servers: Servers, store: Store
 ) -> None:
-    """The current question is context: there, these words are an answer to check, not a
-    reason to stop; at another question the same words get the gentle question."""
+    """The current question is context: there, these words are an answer (the person chooses
+    the statement), not a reason to stop; at another question they get the gentle question."""
     person = at_question_2(servers, "rest:tier-context")
     reply = ""
     for number in range(2, 10):
