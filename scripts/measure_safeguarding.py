@@ -134,6 +134,7 @@ def report(heard: list[Heard], verbose: bool) -> None:
     alarms = Counter(h.sentence.group for h in look_alikes if h.tier)
     for group in sorted(totals):
         print(f"    {group:<16} {share(alarms[group], totals[group])}")
+    by_file(disclosures, look_alikes)
     if verbose:
         print("\nMissed disclosures:")
         for h in disclosures:
@@ -143,6 +144,17 @@ def report(heard: list[Heard], verbose: bool) -> None:
         for h in look_alikes:
             if h.tier:
                 print(f"  {h.tier:<8} [{h.sentence.group}] {h.sentence.text}")
+
+
+def by_file(disclosures: list[Heard], look_alikes: list[Heard]) -> None:
+    """The same figures for each file, so each round of the corpus can be read on its own."""
+    print("\nBy file")
+    for label, heard in (("recall", disclosures), ("false alarms, either tier", look_alikes)):
+        for source in sorted({h.sentence.source for h in heard}):
+            mine = [h for h in heard if h.sentence.source == source]
+            clear = sum(h.tier == "clear" for h in mine)
+            found = share(sum(bool(h.tier) for h in mine), len(mine))
+            print(f"  {source:<24} {label} {found}   (clear tier {clear})")
 
 
 def main() -> int:

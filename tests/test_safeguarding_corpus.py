@@ -52,3 +52,12 @@ def test_no_held_out_sentence_is_written_into_the_pattern_file() -> None:
     copied = [s.text for s in load_corpus() if s.split == "held_out" and len(s.text) > 12
               and normalise(s.text) in patterns]  # fmt: skip
     assert copied == []
+
+
+def test_the_fresh_part_is_held_out_only_and_big_enough_on_its_own() -> None:
+    """The second held-out part (written after the first had been measured many times)."""
+    fresh = [s for s in load_corpus() if s.source.endswith("_fresh.yml")]
+    assert {s.split for s in fresh} == {"held_out"}
+    for disclosure in (True, False):
+        assert sum(s.disclosure is disclosure for s in fresh) >= 200
+    assert {s.group for s in fresh if s.disclosure} == CATEGORIES
