@@ -40,6 +40,8 @@ LATER = {
     "look_alikes_more2.yml",
     "disclosures_more3.yml",
     "look_alikes_more3.yml",
+    "disclosures_more4.yml",
+    "look_alikes_more4.yml",
 }
 
 
@@ -107,13 +109,17 @@ def tier(s: Scored, t: Thresholds) -> str:
     return "possible" if s.second >= t.alone else ""
 
 
+# Where the second opinion alone may ask: finer where the choice has fallen so far.
+ALONE = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.625, 0.65, 0.675, 0.7, 0.75, 0.8, 0.85, 0.9)
+
+
 def grid() -> list[Thresholds]:
     return [
         Thresholds(possible, clear, second, alone)
-        for possible in (0.5, 0.7, 0.9, 0.95)
+        for possible in (0.3, 0.5, 0.7, 0.9, 0.95)
         for clear in (0.95, 0.99, 1.01)  # 1.01: the model alone is never clear
-        for second in (0.0, 0.3, 0.4, 0.5, 0.6)
-        for alone in (0.55, 0.6, 0.625, 0.65, 0.675, 0.7, 0.75, 0.8, 0.85, 0.9, 1.01)
+        for second in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
+        for alone in (*ALONE, 1.01)
         if clear > possible and alone > second
     ]
 
