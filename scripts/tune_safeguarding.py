@@ -42,6 +42,8 @@ LATER = {
     "look_alikes_more3.yml",
     "disclosures_more4.yml",
     "look_alikes_more4.yml",
+    "disclosures_more5.yml",
+    "look_alikes_more5.yml",
 }
 
 
