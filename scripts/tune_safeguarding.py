@@ -44,6 +44,8 @@ LATER = {
     "look_alikes_more4.yml",
     "disclosures_more5.yml",
     "look_alikes_more5.yml",
+    "disclosures_more6.yml",
+    "look_alikes_more6.yml",
 }
 
 
