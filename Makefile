@@ -59,6 +59,7 @@ purge: ## Delete what has been kept longer than the council's retention periods
 bench: bootstrap ## Time to first reply over Telegram (text, voice out, voice in); voice notes heard; dashboard pages; hostile input; a turn's cost beside a starter bot, and its action-server calls; the cluster
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.telegram_bench
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.voice_bench
+	@PYTHONPATH=. $(PYTHON) -m benchmarks.voice_memory_bench
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.dashboard_bench
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.hostile_bench
 	@PYTHONPATH=. $(PYTHON) -m benchmarks.turn_cost_bench

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from accessibility.voice import moonshine
-from accessibility.voice.audio import Audio
+from accessibility.voice import scribe
+from accessibility.voice.audio import Audio, SpeechError
 from accessibility.voice.hearing import Confidence, Transcript, normalise, same_meaning
 from accessibility.voice.matching import nearest, pronouncing, tidy
 from accessibility.voice.sphinx import PocketsphinxTranscriber, ShortList, loud_frames
@@ -88,15 +88,26 @@ class MoonshineTranscriber:
         seconds = len(loud_frames(samples)) / 100
         written: Future[str] | None = None
         if len(samples) <= self.agreement.words_seconds * 16000:
-            written = self._workers().submit(moonshine.write_down, samples)
+            written = self._workers().submit(scribe.write_down, samples)
         short = self.short_list.short_list(audio, expected)
-        return Heard(written.result() if written else "", short, seconds)
+        return Heard(_words_or_nothing(written), short, seconds)
 
     def _workers(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(2, thread_name_prefix="moonshine")
             return self._pool
+
+
+def _words_or_nothing(written: Future[str] | None) -> str:
+    """Moonshine's words; nothing if it failed, so pocketsphinx's short list alone decides
+    (and the person is asked, as for any note Moonshine did not catch)."""
+    if written is None:
+        return ""
+    try:
+        return written.result()
+    except SpeechError:
+        return ""
 
 
 def decide(heard: Heard, phrases: Sequence[str], agreement: Agreement) -> Transcript:

@@ -2,17 +2,19 @@
 
 The wheel holds the model (moonshine_cpp/models/base-en/*.ort, MIT licence), ONNX Runtime and
 libmoonshine, reached through ctypes. Its Python class downloads a model only for languages
-other than English or when given a URL; here it is always given the packaged model's folder,
-so no code path can reach the network (tests/voice/test_moonshine.py checks this).
+other than English or when given a URL; here it is always given the packaged model's folder, so
+no code path can reach the network (tests/voice/test_moonshine.py checks this).
 
 The model is loaded once per process, on the first note (about 1.5 s). Memory, measured: the
 process grows by about 130 MB when the model loads, and by about 580 MB in all once the first
 note is heard (ONNX Runtime's buffers; about 800 MB after an 8 s note), which cannot be set
-through the library. One note is written down at a time: the library does not say that a
-model may be used from two threads at once, and on two cores a second note would only slow
-the first. Before a note is written down its silence is trimmed: Moonshine was trained on
-speech that fills the clip, and it misses short words ("b", "pause") in a note that is mostly
-silence.
+through the library. It also keeps about 6.5 MB for every note, which freeing the model does
+not give back, so the front ends do not call this module in their own process: scribe.py runs
+it in a child process that is replaced every 50 notes. One note is written down at a time: the
+library does not say that a model may be used from two threads at once, and on two cores a
+second note would only slow the first. Before a note is written down its silence is trimmed:
+Moonshine was trained on speech that fills the clip, and it misses short words ("b", "pause")
+in a note that is mostly silence.
 """
 
 from __future__ import annotations

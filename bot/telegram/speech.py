@@ -11,7 +11,6 @@ the front end starts, so the first note does not wait for it.
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 
 from accessibility.voice import (
@@ -22,7 +21,7 @@ from accessibility.voice import (
     VoiceNotes,
     decode_ogg,
     expected_phrases,
-    moonshine,
+    scribe,
     voice_notes_for,
 )
 from accessibility.voice.audio import TooLong
@@ -43,7 +42,7 @@ class OfflineFirstSpeech:
         from accessibility.voice.prerender import fixed_texts
 
         fixed = frozenset(fixed_texts([MESSAGES]))
-        threading.Thread(target=moonshine.preload, name="load-moonshine", daemon=True).start()
+        scribe.preload()  # Moonshine's own process starts and loads its model now
         return cls(voice_notes_for(settings.current().speech, fixed), MoonshineTranscriber())
 
     def voice_note(self, text: str, *, slow: bool) -> tuple[bytes, int]:

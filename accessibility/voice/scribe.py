@@ -1,0 +1,165 @@
+"""Moonshine in a child process that is replaced after a number of notes.
+
+libmoonshine (moonshine_cpp 0.1.4) keeps about 6.5 MB for every note it writes down, and
+freeing the model and loading it again does not give the memory back (measured: 677 MB after
+the first note, 2,224 MB after 241; the same with the model reloaded every 60 notes). In the
+front end's own process that would grow without end. So Moonshine runs in a child process of
+its own, which is retired after `NOTES_PER_PROCESS` notes; its successor starts at once and
+loads the model while the next person is still talking. A child that dies or does not answer
+within `ANSWER_SECONDS` is killed and replaced, and the note is tried once more in a new one;
+a note is never waited on for ever.
+
+The child is started with "spawn", not "fork": the front end runs threads, and a forked copy
+of a threaded process may hold locks no thread will ever release.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+import numpy as np
+
+from accessibility.voice.audio import SpeechError
+
+NOTES_PER_PROCESS = 50  # about 330 MB of growth at most, on top of about 700 MB
+ANSWER_SECONDS = 60.0  # a 60 s note takes Moonshine about 25 s here; loading about 3 s
+_SPAWN = multiprocessing.get_context("spawn")
+
+
+def _serve(connection: Connection) -> None:
+    """The child: load the model, then write down each note sent until told to stop."""
+    from accessibility.voice import moonshine
+
+    moonshine.preload()
+    # ONNX Runtime's first run is slow (about a second): have it on a tone, not a person's note.
+    tone = 0.2 * np.sin(np.arange(moonshine.RATE) / moonshine.RATE * 2 * np.pi * 220)
+    with contextlib.suppress(SpeechError):
+        moonshine.write_down(tone.astype(np.float32))
+    while True:
+        try:
+            samples = connection.recv()
+        except (EOFError, OSError):
+            return
+        if samples is None:
+            return
+        try:
+            connection.send(("words", moonshine.write_down(samples)))
+        except SpeechError as error:
+            connection.send(("error", str(error)))
+
+
+@dataclass
+class _Child:
+    process: BaseProcess
+    connection: Connection
+    notes: int = 0
+
+    @classmethod
+    def start(cls) -> _Child:
+        ours, theirs = _SPAWN.Pipe()
+        process = _SPAWN.Process(target=_serve, args=(theirs,), name="moonshine", daemon=True)
+        process.start()
+        theirs.close()
+        return cls(process, ours)
+
+    def stop(self) -> None:
+        """Ask it to finish; kill it if it does not go within a few seconds (in a thread)."""
+        with contextlib.suppress(OSError, ValueError):
+            self.connection.send(None)
+        threading.Thread(target=self._reap, name="moonshine-reap", daemon=True).start()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self._reap()
+
+    def _reap(self) -> None:
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.connection.close()
+
+
+class Scribe:
+    """Writes notes down with Moonshine in a child process (one note at a time)."""
+
+    def __init__(
+        self, notes_per_process: int = NOTES_PER_PROCESS, answer_seconds: float = ANSWER_SECONDS
+    ) -> None:
+        self.notes_per_process = notes_per_process
+        self.answer_seconds = answer_seconds
+        self._lock = threading.Lock()
+        self._child: _Child | None = None
+
+    def start(self) -> None:
+        """Start the child now, so the model is loaded before the first note."""
+        with self._lock:
+            self._current()
+
+    def pid(self) -> int | None:
+        """The child's process id (for tests and benchmarks)."""
+        with self._lock:
+            return self._child.process.pid if self._child else None
+
+    def write_down(self, samples: np.ndarray) -> str:
+        """What Moonshine hears in 16 kHz mono float samples ("Yes, please.")."""
+        samples = np.ascontiguousarray(samples, dtype=np.float32)
+        with self._lock:
+            try:
+                return self._ask(samples)
+            except (EOFError, OSError, TimeoutError):
+                pass
+            try:
+                return self._ask(samples)  # once more, in a new child
+            except (EOFError, OSError, TimeoutError) as error:
+                raise SpeechError(f"Moonshine stopped twice on one note: {error!r}") from error
+
+    def close(self) -> None:
+        with self._lock:
+            if self._child is not None:
+                self._child.stop()
+                self._child = None
+
+    def _ask(self, samples: np.ndarray) -> str:
+        child = self._current()
+        try:
+            child.connection.send(samples)
+            if not child.connection.poll(self.answer_seconds):
+                raise TimeoutError("Moonshine did not answer")
+            kind, text = child.connection.recv()
+        except (EOFError, OSError, TimeoutError):
+            child.kill()
+            self._child = None
+            raise
+        child.notes += 1
+        if child.notes >= self.notes_per_process:
+            child.stop()
+            self._child = _Child.start()  # loads while the next person talks
+        if kind != "words":
+            raise SpeechError(f"Moonshine failed: {text}")
+        return str(text)
+
+    def _current(self) -> _Child:
+        if self._child is None or not self._child.process.is_alive():
+            if self._child is not None:
+                self._child.kill()
+            self._child = _Child.start()
+        return self._child
+
+
+_shared = Scribe()
+
+
+def write_down(samples: np.ndarray) -> str:
+    """The process-wide scribe's words for a note."""
+    return _shared.write_down(samples)
+
+
+def preload() -> None:
+    """Start the process-wide scribe's child (the model loads there, in the background)."""
+    _shared.start()
