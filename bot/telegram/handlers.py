@@ -250,16 +250,22 @@ class FrontEnd:
     ) -> None:
         """Send one message to Rasa and the replies to the person.
 
-        If Rasa cannot answer a message that may mean danger, the emergency numbers are given
-        here instead: they must never depend on a server being up.
+        If Rasa cannot answer, or answers with nothing (as when the action server is down in
+        the questions), the person is told so, with the emergency numbers: the message was not
+        heard, so it may have meant danger, and the numbers must never depend on a server.
         """
         await _chat(update).send_action(ChatAction.TYPING)
         try:
             replies = await self.rasa.send(_user(update), text, spoken=spoken)
         except RasaUnavailable as error:
             log.error("Rasa did not answer: %s", error)
-            replies = [Reply(say("not_now"))]
-        if danger and not any("999" in reply.text for reply in replies):
+            replies = []
+        if not any(reply.text or reply.buttons or reply.forget for reply in replies):
+            log.error("Rasa had nothing to say to a message: the person gets the numbers")
+            replies = [Reply(say("not_now")), Reply(say("emergency_numbers"))]
+            if danger:
+                replies.reverse()
+        elif danger and not any("999" in reply.text for reply in replies):
             replies = [Reply(say("emergency_numbers")), *replies]
         if not any(reply.buttons for reply in replies):  # nothing to tap now (a free answer)
             _chat_data(context).pop("answer_buttons", None)

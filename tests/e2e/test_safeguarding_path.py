@@ -8,7 +8,9 @@ On the real Rasa and action servers, over REST and over the fake Telegram Bot AP
 - a disclosure as the very first Telegram message is answered at once, not parked behind the
   voice question, and a disclosure put into an edited message is heard;
 - with the action server killed, a disclosure still gets 999 and Samaritans, over REST
-  (Rasa says them itself) and over Telegram.
+  (Rasa says them itself) and over Telegram; and on Telegram any message Rasa then has
+  nothing to say to (in the questions, where every answer needs the action server) gets a
+  plain sorry and the numbers, since it was not heard and may have meant danger.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from tests.e2e.test_safeguarding import at_question_2, case_of
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.nlu_examples import NLU_DIR, examples_in
 from tests.support.rest import Person
-from tests.support.telegram_front_end import SLOW, TOKEN, running_front_end
+from tests.support.telegram_front_end import SLOW, TOKEN, running_front_end, tap
 
 pytestmark = pytest.mark.e2e
 POSSIBLE = "nobody helps me"  # a possible pattern: also an ordinary answer to some questions
@@ -125,6 +127,32 @@ def test_a_first_telegram_message_that_discloses_is_answered_at_once(
         edited.wait_for_text("read my messages out loud", timeout=SLOW)
         edited.edit_last_text("my husband hits me")
         assert "116 123" in (edited.wait_for_text("999", timeout=SLOW).text or "")
+    assert "Traceback" not in bot.log, bot.log
+
+
+def test_in_the_questions_with_the_action_server_down_telegram_says_sorry_with_the_numbers(
+    api: FakeBotAPI, servers: Servers, database: str, tmp_path: Path
+) -> None:
+    with running_front_end(api, servers, database, tmp_path) as bot:
+        jo = api.new_user("Jo")
+        jo.send_command("/start")
+        tap(jo, jo.wait_for_text("read my messages out loud", SLOW), "No")
+        tap(jo, jo.wait_for_text("Do you want to go on?", SLOW), "Yes")
+        tap(jo, jo.wait_for_text("Who are the questions about?", SLOW), "Me")
+        jo.wait_for_text("Question 1 of 11", SLOW)
+        servers.actions.kill()
+        try:
+            # An answer in the person's own words, on no list: it needs the action server, so
+            # Rasa has nothing to say. (A possible disclosure only the model hears goes the
+            # same way: the question of whether the person is safe comes from that server.)
+            jo.send_text("i need a fair bit of help most days")
+            sorry = jo.wait_for_text("Your answers are saved", SLOW)
+            numbers = jo.wait_for_text("999", SLOW)
+            assert "116 123" in (numbers.text or "")
+            assert jo.messages.index(sorry) < jo.messages.index(numbers)
+        finally:
+            servers.start_actions()
+            servers.wait_ready()
     assert "Traceback" not in bot.log, bot.log
 
 
