@@ -161,5 +161,8 @@ def write_down(samples: np.ndarray) -> str:
 
 
 def preload() -> None:
-    """Start the process-wide scribe's child (the model loads there, in the background)."""
-    _shared.start()
+    """Start the process-wide scribe's child (the model loads there, in the background). If
+    no process can be started now, the first note tries again (and, failing, is heard by the
+    short list alone): a front end must start either way."""
+    with contextlib.suppress(OSError):
+        _shared.start()

@@ -117,3 +117,19 @@ def test_when_moonshine_fails_the_note_is_still_answered_and_only_offered_back(
     # found is only offered back ("Is that right?"), never acted on without a yes.
     assert found.text in [*expected_phrases(buttons), ""]
     assert not found.certain
+
+
+def test_a_front_end_starts_even_when_no_process_can_be_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Simulated: running out of processes cannot be made safely on a shared machine.
+    from accessibility.voice import scribe
+
+    def no_process(cls: object) -> None:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(scribe._Child, "start", classmethod(no_process))
+    monkeypatch.setattr(scribe, "_shared", Scribe())
+    scribe.preload()  # no error: the front end goes on starting
+    with pytest.raises(SpeechError):  # and a note then fails plainly (the short list decides)
+        scribe.write_down(said("yes"))
