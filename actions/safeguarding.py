@@ -18,6 +18,7 @@ from actions.base import Speaker, ThinAction
 from actions.context import interview, latest_turn, store
 from ras_core import deployment
 from ras_core.conversation.attention import concern_words, note_possible_concern, raise_concern
+from ras_core.conversation.interview import Interview
 from ras_core.conversation.say import Say
 
 log = logging.getLogger(__name__)
@@ -55,17 +56,25 @@ class ActionPossibleConcern(ThinAction):
     NAME = "action_possible_concern"
 
     def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
-        who = "self"
-        try:
-            current = interview(tracker)
-            who = current.who
-            assessment_id = current.assessment.id if current.assessment else None
-            note_possible_concern(store(), current.person, assessment_id, latest_turn(tracker).text)
-        except Exception:
-            log.exception("Could not keep a possible concern for %s", tracker.sender_id)
-        phone = deployment.council().safeguarding_phone
-        speaker.say([Say("safeguarding_check_council", {"safeguarding_phone": phone})], who)
-        return CLOSE_FORMS
+        return keep_possible_concern(speaker, tracker, None)
+
+
+def keep_possible_concern(
+    speaker: Speaker, tracker: Tracker, current: Interview | None
+) -> list[EventType]:
+    """Keep the words for a coordinator and give the council's number (`current`: the
+    interview, if the caller has read it already)."""
+    who = "self"
+    try:
+        current = current if current is not None else interview(tracker)
+        who = current.who
+        assessment_id = current.assessment.id if current.assessment else None
+        note_possible_concern(store(), current.person, assessment_id, latest_turn(tracker).text)
+    except Exception:
+        log.exception("Could not keep a possible concern for %s", tracker.sender_id)
+    phone = deployment.council().safeguarding_phone
+    speaker.say([Say("safeguarding_check_council", {"safeguarding_phone": phone})], who)
+    return CLOSE_FORMS
 
 
 class ActionPossibleAtQuestion(ThinAction):
@@ -77,6 +86,7 @@ class ActionPossibleAtQuestion(ThinAction):
     NAME = "action_possible_at_question"
 
     def act(self, speaker: Speaker, tracker: Tracker) -> list[EventType]:
+        current = None
         try:
             current = interview(tracker)
             outcome = current.safety_words_as_answer(latest_turn(tracker))
@@ -87,7 +97,7 @@ class ActionPossibleAtQuestion(ThinAction):
             # Unsure whether it was an answer: ask whether they are safe, as for any other words.
             log.exception("Could not read possible danger as an answer for %s", tracker.sender_id)
         speaker.say([Say("safeguarding_check")], "self")
-        return [SlotSet(HEARD_AS_ANSWER, False), *ActionPossibleConcern().act(speaker, tracker)]
+        return [SlotSet(HEARD_AS_ANSWER, False), *keep_possible_concern(speaker, tracker, current)]
 
 
 class ActionSafeNow(ThinAction):

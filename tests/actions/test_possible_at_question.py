@@ -9,13 +9,12 @@ from typing import Any
 from actions.context import store
 from actions.forms import ActionAskSaqAnswer
 from actions.journey import ActionBegin
-from actions.safeguarding import ActionPossibleAtQuestion
+from actions.safeguarding import HEARD_AS_ANSWER, ActionPossibleAtQuestion
 from ras_core.domain.council import load_council
 from ras_core.domain.questionnaire import load_questionnaire
 from tests.actions.conftest import answer, run, tracker
 
 Domain = dict[str, Any]
-HEARD_AS_ANSWER = "heard_as_answer"
 
 
 def possible(text: str, *ranking: tuple[str, float]) -> dict[str, Any]:
