@@ -29,6 +29,7 @@ from tests.support.telegram_front_end import (
     TOKEN,
     FrontEnd,
     assert_stopped_cleanly,
+    into_the_questions,
     running_front_end,
     tap,
 )
@@ -60,10 +61,7 @@ def bot(
 def at_question_2(api: FakeBotAPI, name: str) -> TelegramUser:
     person = api.new_user(name)
     person.send_text("hello")
-    tap(person, person.wait_for_text("read my messages out loud", SLOW), "No")
-    tap(person, person.wait_for_text("Do you want to go on?", SLOW), "Yes")
-    tap(person, person.wait_for_text("Who are the questions about?", SLOW), "Me")
-    tap(person, person.wait_for_text("Question 1 of 11", SLOW), "B:")
+    tap(person, into_the_questions(person), "B:")
     person.wait_for_text("Question 2 of 11", SLOW)
     return person
 

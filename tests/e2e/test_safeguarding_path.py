@@ -28,7 +28,7 @@ from tests.e2e.test_safeguarding import at_question_2, case_of
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.nlu_examples import NLU_DIR, examples_in
 from tests.support.rest import Person
-from tests.support.telegram_front_end import SLOW, TOKEN, running_front_end, tap
+from tests.support.telegram_front_end import SLOW, TOKEN, into_the_questions, running_front_end
 
 pytestmark = pytest.mark.e2e
 POSSIBLE = "nobody helps me"  # a possible pattern: also an ordinary answer to some questions
@@ -136,10 +136,7 @@ def test_in_the_questions_with_the_action_server_down_telegram_says_sorry_with_t
     with running_front_end(api, servers, database, tmp_path) as bot:
         jo = api.new_user("Jo")
         jo.send_command("/start")
-        tap(jo, jo.wait_for_text("read my messages out loud", SLOW), "No")
-        tap(jo, jo.wait_for_text("Do you want to go on?", SLOW), "Yes")
-        tap(jo, jo.wait_for_text("Who are the questions about?", SLOW), "Me")
-        jo.wait_for_text("Question 1 of 11", SLOW)
+        into_the_questions(jo)
         servers.actions.kill()
         try:
             # An answer in the person's own words, on no list: it needs the action server, so

@@ -135,3 +135,11 @@ def tap(user: TelegramUser, message: BotMessage, title_start: str) -> None:
     titles = [t for t in message.button_texts if t.startswith(title_start)]
     assert titles, f"no button starting {title_start!r} in {message.button_texts}"
     user.tap(message, titles[0])
+
+
+def into_the_questions(user: TelegramUser) -> BotMessage:
+    """After a first message: no voice, yes to going on, questions about me. Question 1."""
+    tap(user, user.wait_for_text("read my messages out loud", SLOW), "No")
+    tap(user, user.wait_for_text("Do you want to go on?", SLOW), "Yes")
+    tap(user, user.wait_for_text("Who are the questions about?", SLOW), "Me")
+    return user.wait_for_text("Question 1 of 11", SLOW)
