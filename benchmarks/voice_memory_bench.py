@@ -22,13 +22,8 @@ import numpy as np
 
 from accessibility.voice import decode_ogg
 from accessibility.voice.scribe import NOTES_PER_PROCESS, Scribe
+from tests.support.processes import resident_mb
 from tests.support.voice_testset import VOICES, Item, available, items, recording
-
-
-def rss_mb(pid: int) -> int:
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        line = next(line for line in status if line.startswith("VmRSS"))
-    return int(line.split()[1]) // 1024
 
 
 def notes() -> list[np.ndarray]:
@@ -65,7 +60,7 @@ def main() -> int:
         seen.add(child)
         now = scribe.pid()
         if n % 25 == 0 and now is not None:
-            print(f"  {n:5d}  {rss_mb(now):8d}  {rss_mb(os.getpid()):15d}")
+            print(f"  {n:5d}  {resident_mb(now):8d}  {resident_mb(os.getpid()):15d}")
     scribe.close()
     print(f"  a note: median {statistics.median(others):.0f} ms; the first in a new process: "
           f"median {statistics.median(first_in_process or [0]):.0f} ms "

@@ -13,6 +13,7 @@ import pytest
 
 from accessibility.voice import SpeechError
 from accessibility.voice.scribe import Scribe
+from tests.support.processes import resident_mb
 from tests.support.voice_testset import VOICES, available, speak
 
 pytestmark = pytest.mark.skipif(not available(), reason="needs the Debian package espeak-ng")
@@ -28,19 +29,13 @@ def words(written: str) -> str:
     return " ".join("".join(c for c in written.lower() if c.isalpha() or c == " ").split())
 
 
-def rss_mb(pid: int) -> int:
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        line = next(line for line in status if line.startswith("VmRSS"))
-    return int(line.split()[1]) // 1024
-
-
 def test_a_note_is_written_down_in_a_child_process_not_in_this_one() -> None:
     scribe = Scribe()
     try:
         assert words(scribe.write_down(said("go back"))) == "go back"
         child = scribe.pid()
         assert child is not None and child != os.getpid()
-        assert rss_mb(child) > 300  # the model lives there, not here
+        assert resident_mb(child) > 300  # the model lives there, not here
     finally:
         scribe.close()
 
