@@ -8,9 +8,9 @@ On the real Rasa and action servers, over REST and over the fake Telegram Bot AP
 - a disclosure as the very first Telegram message is answered at once, not parked behind the
   voice question, and a disclosure put into an edited message is heard;
 - with the action server killed, a disclosure still gets 999 and Samaritans, over REST
-  (Rasa says them itself) and over Telegram; and on Telegram any message Rasa then has
-  nothing to say to (in the questions, where every answer needs the action server) gets a
-  plain sorry and the numbers, since it was not heard and may have meant danger.
+  (Rasa says them itself) and over Telegram; and any message Rasa then has nothing to say to
+  (in the questions, where every answer needs the action server) gets a plain sorry and the
+  numbers, over REST and over Telegram, since it was not heard and may have meant danger.
 """
 
 from __future__ import annotations
@@ -26,9 +26,16 @@ from bot.launcher.servers import Servers
 from ras_core.store import Store, open_store
 from tests.e2e.test_safeguarding import at_question_2, case_of
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.mail import free_port
 from tests.support.nlu_examples import NLU_DIR, examples_in
 from tests.support.rest import Person
-from tests.support.telegram_front_end import SLOW, TOKEN, into_the_questions, running_front_end
+from tests.support.telegram_front_end import (
+    SLOW,
+    TOKEN,
+    into_the_questions,
+    running_front_end,
+    tap,
+)
 
 pytestmark = pytest.mark.e2e
 POSSIBLE = "nobody helps me"  # a possible pattern: also an ordinary answer to some questions
@@ -150,6 +157,44 @@ def test_in_the_questions_with_the_action_server_down_telegram_says_sorry_with_t
         finally:
             servers.start_actions()
             servers.wait_ready()
+    assert "Traceback" not in bot.log, bot.log
+
+
+def test_in_the_questions_with_the_action_server_down_rest_says_sorry_with_the_numbers(
+    servers: Servers,
+) -> None:
+    sam = at_question_2(servers, "rest:no-actions-in-questions")
+    servers.actions.kill()
+    try:
+        # Words on no list: Rasa needs the action server for them and says nothing itself.
+        reply = sam.says("most days i manage fine but mornings are hard")
+        assert "Your answers are saved" in reply and "116 123" in reply, sam.last
+        assert reply.index("Your answers are saved") < reply.index("999")
+        # Words the list hears as a possible concern: the numbers come first.
+        reply = sam.says("nobody comes round to help me now")
+        assert "Your answers are saved" in reply
+        assert reply.index("999") < reply.index("Your answers are saved")
+    finally:
+        servers.start_actions()
+        servers.wait_ready()
+
+
+def test_with_rasa_unreachable_telegram_says_sorry_with_the_numbers(
+    api: FakeBotAPI, servers: Servers, database: str, tmp_path: Path
+) -> None:
+    """The front end's own fallback: Rasa cannot be reached at all (a port nothing listens on)."""
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    with running_front_end(api, servers, database, tmp_path, RASA_URL=nowhere) as bot:
+        lee = api.new_user("Lee")
+        lee.send_text("hello")
+        tap(lee, lee.wait_for_text("read my messages out loud", SLOW), "No")
+        sorry = lee.wait_for_text("Your answers are saved", SLOW)
+        numbers = lee.wait_for_text("999", SLOW)
+        assert lee.messages.index(sorry) < lee.messages.index(numbers)
+        lee.send_text("my son hits me when he is drunk")
+        # Danger: the numbers first (wait_for_text looks only after what it found before).
+        lee.wait_for_text("116 123", SLOW)
+        lee.wait_for_text("Your answers are saved", SLOW)
     assert "Traceback" not in bot.log, bot.log
 
 

@@ -8,6 +8,8 @@
 - How much: a message over MAX_MESSAGE_CHARS is not passed on (the person is asked to send
   shorter parts), unless a part of it may mean danger: that part is passed on, so a long
   message can never hide a disclosure.
+- Never silent: when Rasa says nothing to a message (the action server down, a turn that
+  failed or timed out), the person gets a plain sorry and the emergency numbers.
 - Buttons: text starting with "/" is a Rasa intent payload. It is passed on only when it is a
   button the assistant offered since the person last wrote (or the trusted front end says it
   is a button it checked). An old or made-up payload gets a plain reply and changes nothing.
@@ -110,11 +112,18 @@ def message_text(body: dict[str, Any]) -> str:
     return clean(value).strip()
 
 
-def _say(request: Request, response_name: str, sender: str) -> HTTPResponse:
-    """One of the domain's responses, as the REST channel would send it."""
+def _said(request: Request, response_names: list[str], sender: str) -> list[dict[str, Any]]:
+    """The domain's responses, as the REST channel sends what Rasa says."""
     domain = request.app.ctx.agent.domain
-    variants = domain.responses.get(response_name) or [{}]
-    return response.json([{"recipient_id": sender, "text": str(variants[0].get("text", ""))}])
+    found = []
+    for name in response_names:
+        variants = domain.responses.get(name) or [{}]
+        found.append({"recipient_id": sender, "text": str(variants[0].get("text", ""))})
+    return found
+
+
+def _say(request: Request, response_name: str, sender: str) -> HTTPResponse:
+    return response.json(_said(request, [response_name], sender))
 
 
 async def offered_payloads(request: Request, sender: str) -> set[str]:
@@ -168,7 +177,16 @@ async def answer(request: Request, on_new_message: Handler, incoming: Incoming) 
         log.error("Message from %s timed out", sender)
     except Exception:  # the person still gets whatever was said; their words stay out of logs
         log.exception("Message from %s failed", sender)
-    return response.json(collector.messages)
+    if collector.messages:
+        return response.json(collector.messages)
+    # Nothing was said (as in the questions with the action server down, where every answer
+    # needs it): the message was not heard and may have meant danger, so the person gets a
+    # plain sorry and the emergency numbers, the numbers first when the words may mean danger.
+    log.error("Nothing was said to a message from %s: it gets the numbers", sender)
+    names = ["utter_not_heard", "utter_emergency_numbers"]
+    if find_disclosure(text) is not None:
+        names.reverse()
+    return response.json(_said(request, names, sender))
 
 
 class CheckedInput(InputChannel):
