@@ -1,11 +1,13 @@
 """Memory while Moonshine writes down many notes, and the cost of replacing its process.
 
-libmoonshine keeps memory for every note (accessibility/voice/scribe.py), so Moonshine runs in
-a child process replaced after `NOTES_PER_PROCESS` notes. This writes down the "tune" voices'
-clean notes again and again and prints, every so often, the child's and this process's memory
-(VmRSS), and how long the first note after a replacement takes against the others.
+Moonshine runs in a child process of its own (accessibility/voice/scribe.py), replaced now and
+then. This writes down the "tune" voices' clean notes again and again and prints, every so
+often, the child's and this process's memory (VmRSS), which should stay flat, and how long the
+first note after a replacement takes against the others. The child is replaced every
+`--per-process` notes here (far more often than in the bot) to show that cost.
 
-    python -m benchmarks.voice_memory_bench [--notes 150] [--gap 5]     (or: make bench)
+    python -m benchmarks.voice_memory_bench [--notes 150] [--per-process 50] [--gap 5]
+                                                                          (or: make bench)
 
 The first note in a new process comes `--gap` seconds after the one before (a person's pause);
 back to back (`--gap 0`) it waits for the model to load, about 1.4 s.
@@ -35,14 +37,15 @@ def notes() -> list[np.ndarray]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notes", type=int, default=3 * NOTES_PER_PROCESS)
+    parser.add_argument("--notes", type=int, default=150)
+    parser.add_argument("--per-process", type=int, default=min(50, NOTES_PER_PROCESS))
     parser.add_argument("--gap", type=float, default=5.0, help="seconds before a new child's note")
     args = parser.parse_args()
     if not available():
         print("voice memory: skipped (needs the Debian package espeak-ng)")
         return 0
     said = notes()
-    scribe = Scribe()
+    scribe = Scribe(notes_per_process=args.per_process)
     scribe.write_down(said[0])  # the model loaded before timing starts
     seen = {scribe.pid()}
     first_in_process: list[float] = []

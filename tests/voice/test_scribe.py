@@ -1,6 +1,6 @@
 """Moonshine in its own child process (accessibility/voice/scribe.py): replaced after a number of
-notes, because libmoonshine keeps memory for every note; a child that dies or hangs is replaced
-and the note tried again, so no note waits for ever. Real child processes, the real model."""
+notes; a child that dies or hangs is replaced and the note tried again, so no note waits for
+ever. Real child processes, the real model."""
 
 from __future__ import annotations
 
