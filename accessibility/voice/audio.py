@@ -10,8 +10,10 @@ import numpy as np
 import soundfile
 from scipy.signal import resample_poly
 
-# libsndfile writes Opus only at these rates.
-OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
+# Voice notes are written at 48 kHz, as Telegram's own are. libsndfile also writes Opus at
+# 8, 12, 16 and 24 kHz, but slower: 22 s of the offline voice (24 kHz) took 914 ms to encode
+# at 24 kHz and 338 ms at 48 kHz (at 61 kbit/s, against 31: 167 kB against 85 kB).
+OPUS_RATE = 48000
 
 
 class SpeechError(RuntimeError):
@@ -71,8 +73,8 @@ def decode_ogg(data: bytes, max_seconds: float | None = None) -> Audio:
 
 
 def encode_ogg_opus(audio: Audio) -> bytes:
-    rate = audio.sample_rate if audio.sample_rate in OPUS_RATES else 48000
-    audio = audio.resampled(rate)
+    audio = audio.resampled(OPUS_RATE)
     buffer = io.BytesIO()
-    soundfile.write(buffer, np.clip(audio.samples, -1, 1), rate, format="OGG", subtype="OPUS")
+    samples = np.clip(audio.samples, -1, 1)
+    soundfile.write(buffer, samples, OPUS_RATE, format="OGG", subtype="OPUS")
     return buffer.getvalue()
