@@ -49,7 +49,7 @@ class Model:
     pieces: tuple[bytes, ...]  # the tokenizer's word pieces, by number
 
     def text(self, numbers: list[int]) -> str:
-        raw = b"".join(self.pieces[n] for n in numbers if 2 < n < len(self.pieces))
+        raw = b"".join(self.pieces[n] for n in numbers if END < n < len(self.pieces))
         return raw.decode("utf-8", errors="replace").replace("\u2581", " ").strip()
 
 

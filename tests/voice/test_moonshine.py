@@ -64,7 +64,7 @@ def test_the_unpacked_weights_give_what_the_shipped_model_gives() -> None:
         str(moonshine.model_folder() / "decoder_model_merged.ort"),
         providers=["CPUExecutionProvider"],
     )
-    empty = np.zeros((1, 8, 1, 52), np.float32)
+    empty = np.zeros((1, moonshine.HEADS, 1, moonshine.HEAD_SIZE), np.float32)
     feeds = {i.name: empty for i in shipped.get_inputs() if i.name.startswith("past_")}
     feeds |= {
         "input_ids": np.array([[1]], np.int64),
