@@ -3,8 +3,9 @@
 # skipped when it is already done.
 #   1. find Python 3.10          2. Debian packages (scripts/debian-packages.txt)
 #   3. .venv with Python 3.10    4. Python packages (requirements.in + constraints.txt)
-#   5. the Rasa model (models/assistant.tar.gz), trained when its inputs changed
-#   6. Moonshine's weights unpacked into var/moonshine/ (once)
+#   5. MiniLM's weights into var/minilm/ (once; the model's training reads them)
+#   6. the Rasa model (models/assistant.tar.gz), trained when its inputs changed
+#   7. Moonshine's weights unpacked into var/moonshine/ (once)
 # Usage: bash scripts/bootstrap.sh [--force-train]
 set -euo pipefail
 
@@ -145,13 +146,22 @@ else
   say "Python packages: installed"
 fi
 
-# ---- 5. The Rasa model ----------------------------------------------------------------------
+# ---- 5. The sentence encoder (ras_core/domain/sentence_encoder.py) ----------------------------
+"$VENV/bin/python" scripts/prepare_sentence_encoder.py >/dev/null \
+  || fail "MiniLM's weights could not be made ready (scripts/prepare_sentence_encoder.py)"
+say "Sentence encoder: ready (var/minilm/)"
+
+# ---- 6. The Rasa model ----------------------------------------------------------------------
 for input in bot/rasa/domain bot/rasa/config.yml nlu_data; do
   [ -e "$input" ] || fail "$input is missing: the model can't be trained without it"
 done
-# One hash over the sorted list of input files and their contents.
+# One hash over the sorted list of input files and their contents. The pipeline's own
+# components and the second opinion they train are inputs too: a model pickled by older code
+# must not be loaded by newer.
 train_hash="$(
-  find bot/rasa/domain nlu_data bot/rasa/config.yml -type f -print0 | LC_ALL=C sort -z \
+  find bot/rasa/domain nlu_data bot/rasa/config.yml bot/rasa/components \
+    ras_core/domain/safeguarding_second.py ras_core/domain/sentence_encoder.py \
+    -type f -not -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z \
     | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 )"
 if [ "$FORCE_TRAIN" -eq 0 ] && [ -f "$MODEL" ] && [ -f "$TRAIN_STAMP" ] \
@@ -173,7 +183,7 @@ else
   say "Model: trained in $((SECONDS - started)) s ($MODEL)"
 fi
 
-# ---- 6. Moonshine's weights, unpacked once (accessibility/voice/moonshine_files.py) ------------
+# ---- 7. Moonshine's weights, unpacked once (accessibility/voice/moonshine_files.py) ------------
 "$VENV/bin/python" -c "from accessibility.voice.moonshine_files import ready_folder; ready_folder()" \
   || fail "Moonshine's model could not be made ready"
 say "Voice model: ready (var/moonshine/)"

@@ -8,6 +8,14 @@ wrong in other places, so the model's possible tier only counts when this one ag
 
 It is trained with the Rasa model (bot/rasa/components/safeguarding.py) from the NLU training
 data, and sees the text folded the same way the list does (`normalise`).
+
+N-grams only know the words the project's writers used. So the same logistic regression also
+reads each sentence's meaning (MiniLM, sentence_encoder.py, learnt elsewhere from a billion
+sentence pairs) beside its n-grams. Measured on the development part with a whole round of
+sentences by new writers held out of training (the seventh; scripts/tune_safeguarding.py
+--new-writers): the area under the curve rose from 0.924 to 0.946, and recall at 10% false
+alarms from 79% to 85%. A small neural network on the meaning alone, averaged in, did a little
+better there (0.952) but was sure that "my carer comes every morning" was a disclosure.
 """
 
 from __future__ import annotations
@@ -16,11 +24,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from ras_core.domain.safeguarding import normalise
+from ras_core.domain.sentence_encoder import sentence_encoder
 
 # Weaker regularisation (larger C) fits closer; of 1, 4 and 16, 16 did best on the dev fold.
 REGULARISATION_C = 16.0
@@ -29,7 +39,7 @@ REGULARISATION_C = 16.0
 @dataclass
 class SecondOpinion:
     features: FeatureUnion
-    classifier: LogisticRegression
+    classifier: LogisticRegression  # over the n-grams and the meaning side by side
 
     @classmethod
     def fit(cls, examples: Iterable[tuple[str, bool]]) -> SecondOpinion | None:
@@ -48,14 +58,17 @@ class SecondOpinion:
                 ("words", _tfidf(analyzer="word", ngram_range=(1, 2), min_df=1)),
             ]
         )
-        matrix = features.fit_transform(texts)
-        classifier = LogisticRegression(C=REGULARISATION_C, max_iter=2000, class_weight="balanced")
+        meanings = sentence_encoder().embed(texts)
+        matrix = hstack([features.fit_transform(texts), csr_matrix(meanings)]).tocsr()
+        classifier = LogisticRegression(C=REGULARISATION_C, max_iter=5000, class_weight="balanced")
         classifier.fit(matrix, labels)
         return cls(features, classifier)
 
     def score(self, message: str) -> float:
         """How sure it is, from 0 to 1, that the message is a disclosure."""
-        matrix = self.features.transform([normalise(message)])
+        folded = normalise(message)
+        meaning = sentence_encoder().embed([folded])
+        matrix = hstack([self.features.transform([folded]), csr_matrix(meaning)]).tocsr()
         return float(self.classifier.predict_proba(matrix)[0][1])
 
 

@@ -79,6 +79,9 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
             # An overruled disclosure falls back to nlu_fallback when the model's next choice
             # is under this (as FallbackClassifier's). The tiers' own thresholds are data.
             "threshold": 0.4,
+            # What the second opinion reads. Rasa reuses a trained component while its config
+            # is unchanged, so a change to SecondOpinion changes this, and it is trained again.
+            "second_opinion": "n-grams beside MiniLM meaning, one logistic regression",
         }
 
     def __init__(
