@@ -13,6 +13,15 @@ highest possible tier.
     .venv/bin/rasa train nlu --config bot/rasa/config.yml --nlu var/tune/nlu_data \
         --domain bot/rasa/domain --out var/tune --fixed-model-name fold
     .venv/bin/python scripts/tune_safeguarding.py --model var/tune/fold.tar.gz
+
+dev-B shares its writers with the sentences the fold model learns from, so it is an easier
+test than words from new people. `--new-writers` folds the other way: the seventh round
+(written last, as fifteen invented people) is left out of training and only measured
+(var/tune-new-writers/; the same three commands with that folder and the flag on each).
+The thresholds are chosen on both folds pooled, by the rule above:
+
+    .venv/bin/python scripts/tune_safeguarding.py --model var/tune/fold.tar.gz \
+        --new-writers-model var/tune-new-writers/fold.tar.gz
 """
 
 from __future__ import annotations
@@ -49,23 +58,31 @@ LATER = {
 }
 
 
+NEW_WRITERS_FOLD = REPO / "var" / "tune-new-writers"
+NEW_WRITERS = {"disclosures_more6.yml", "look_alikes_more6.yml"}  # the seventh round
+
+
 def dev_b() -> list[Sentence]:
     dev = [s for s in load_corpus() if s.split == "dev" and s.source not in LATER]
     return [s for i, s in enumerate(dev) if i % 3 == 2]
 
 
-def fold() -> None:
-    """var/tune/nlu_data: the NLU data with dev-B left out of the generated file."""
-    left_out = {s.text for s in dev_b()}
-    shutil.rmtree(FOLD / "nlu_data", ignore_errors=True)
-    shutil.copytree(REPO / "nlu_data", FOLD / "nlu_data")
+def new_writers() -> list[Sentence]:
+    return [s for s in load_corpus() if s.source in NEW_WRITERS]
+
+
+def fold(measured: list[Sentence], folder: Path = FOLD) -> None:
+    """folder/nlu_data: the NLU data with the measured sentences left out of the generated file."""
+    left_out = {s.text for s in measured}
+    shutil.rmtree(folder / "nlu_data", ignore_errors=True)
+    shutil.copytree(REPO / "nlu_data", folder / "nlu_data")
     everything = build_safeguarding_nlu.load_corpus
     build_safeguarding_nlu.load_corpus = lambda: tuple(  # type: ignore[assignment]
         s for s in everything() if s.text not in left_out
     )
     made = build_safeguarding_nlu.OUT
     build_safeguarding_nlu.main()
-    shutil.copy(made, FOLD / "nlu_data" / "nlu" / made.name)
+    shutil.copy(made, folder / "nlu_data" / "nlu" / made.name)
     build_safeguarding_nlu.load_corpus = everything
     build_safeguarding_nlu.main()  # the repository's own file, from the whole dev part again
 
@@ -78,13 +95,13 @@ class Scored:
     second: float  # the second opinion's score (0 if none was given)
 
 
-def confidences(model: Path) -> list[Scored]:
-    """Each dev-B sentence with the list's tier, the model's and the second opinion's scores.
+def confidences(model: Path, measured: list[Sentence]) -> list[Scored]:
+    """Each measured sentence with the list's tier, the model's and the second opinion's scores.
 
     Harmless sayings and messages without words give the model and second opinion nothing."""
     found = []
     with rasa_for_parsing(model) as rasa_url:
-        for sentence in dev_b():
+        for sentence in measured:
             parsed = parse(rasa_url, sentence.text)
             model_intent = parsed.get("model_intent") or {}
             listed = find_disclosure(sentence.text)
@@ -131,7 +148,7 @@ def grid() -> list[Thresholds]:
 def table(found: list[Scored]) -> None:
     disclosures = [f for f in found if f.sentence.disclosure]
     look_alikes = [f for f in found if not f.sentence.disclosure]
-    print(f"dev-B: {len(disclosures)} disclosures, {len(look_alikes)} look-alikes")
+    print(f"measured: {len(disclosures)} disclosures, {len(look_alikes)} look-alikes")
     print("possible clear second alone  recall  false clear  false either")
     best: tuple[float, float, Thresholds] | None = None
     for t in grid():
@@ -155,11 +172,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fold", action="store_true", help="write var/tune/nlu_data")
     parser.add_argument("--model", type=Path, help="a model trained on var/tune/nlu_data")
+    parser.add_argument("--new-writers", action="store_true", help="the seventh round instead")
+    parser.add_argument(
+        "--new-writers-model",
+        type=Path,
+        help="with --model: a model trained on var/tune-new-writers/nlu_data, its fold pooled in",
+    )
     args = parser.parse_args()
+    measured = new_writers() if args.new_writers else dev_b()
     if args.fold:
-        fold()
+        fold(measured, NEW_WRITERS_FOLD if args.new_writers else FOLD)
     if args.model:
-        table(confidences(args.model))
+        found = confidences(args.model, measured)
+        if args.new_writers_model:
+            found += confidences(args.new_writers_model, new_writers())
+        table(found)
     return 0
 
 
