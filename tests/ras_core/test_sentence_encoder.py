@@ -41,6 +41,9 @@ def test_a_batch_gives_what_each_sentence_gives_alone() -> None:
 def test_hostile_text_is_read_from_its_start_and_stays_finite() -> None:
     huge = "help " * 50_000 + "\u200b\u0000🙂" * 1000
     assert len(ENCODER.pieces(huge)) == MOST_PIECES
+    # A "word" longer than BERT's limit is unknown, not spelt out (test_linear_time.py times it).
+    unknown = ENCODER.vocabulary["[UNK]"]
+    assert ENCODER.pieces("x" * 100_000)[1:-1] == [unknown]
     (meaning,) = ENCODER.embed([huge])
     assert np.isfinite(meaning).all()
     assert ENCODER.pieces("") == [ENCODER.vocabulary["[CLS]"], ENCODER.vocabulary["[SEP]"]]
