@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 import struct
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +27,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import erf
+
+from ras_core.domain.text import fold
 
 # The repository's var/ (the domain layer reads no settings: docs/architecture.md).
 FOLDER = Path(__file__).resolve().parents[2] / "var" / "minilm"
@@ -57,9 +58,9 @@ class SentenceEncoder:
         return out
 
     def pieces(self, text: str) -> list[int]:
-        """[CLS], the text's WordPiece ids, [SEP]."""
-        text = unicodedata.normalize("NFD", text[:MOST_CHARACTERS].lower())
-        text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+        """[CLS], the text's WordPiece ids, [SEP]. The text is folded first (lower case, no
+        accents), as BERT's uncased tokenizer does."""
+        text = fold(text[:MOST_CHARACTERS])[:MOST_CHARACTERS]  # folding can make it 18x longer
         found = [p for word in _PIECES.findall(text) for p in self._word_pieces(word)]
         vocab = self.vocabulary
         return [vocab["[CLS]"], *found[: MOST_PIECES - 2], vocab["[SEP]"]]
