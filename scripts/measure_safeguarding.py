@@ -15,6 +15,7 @@ case for disclosures, each said at a question its words are an ordinary answer t
 
 Usage (after training):
     .venv/bin/python scripts/measure_safeguarding.py [--part dev|held_out|all] [-v]
+        [--files disclosures_more7.yml look_alikes_more7.yml]
 """
 
 from __future__ import annotations
@@ -161,8 +162,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("held_out", "dev", "all"), default="held_out")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and alarms")
+    parser.add_argument(
+        "--files",
+        nargs="+",
+        metavar="NAME",
+        help="only these corpus files (e.g. a new round, measured before it is trained on)",
+    )
     args = parser.parse_args()
-    sentences = [s for s in load_corpus() if args.part in ("all", s.split)]
+    sentences = [
+        s
+        for s in load_corpus()
+        if args.part in ("all", s.split) and (not args.files or s.source in args.files)
+    ]
     with rasa_for_parsing() as rasa_url:
         print(f"Part: {args.part}, through the running Rasa server's /model/parse\n")
         heard = [hear(rasa_url, sentence) for sentence in sentences]
