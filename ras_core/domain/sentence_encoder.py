@@ -18,8 +18,10 @@ from __future__ import annotations
 import json
 import re
 import struct
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,10 @@ MOST_PIECES = 256  # what the model was trained on; a longer message is read fro
 MOST_CHARACTERS = 4_000  # hostile input: never tokenize more than this
 LONGEST_WORD = 100  # BERT's own: longer is [UNK]; 4,000 letters took 2.9 s to spell out
 BATCH = 32
+# The model's featurizer and the second opinion both read each message (and, in training, each
+# sentence) once: the second reading is remembered. 10,000 meanings are about 15 MB, and only
+# texts of up to 1,000 characters are kept, so the keys stay small whatever is sent.
+REMEMBERED, LONGEST_REMEMBERED = 10_000, 1_000
 _PIECES = re.compile(r"\w+|[^\w\s]")
 Floats = NDArray[np.float32]
 
@@ -46,15 +52,29 @@ Floats = NDArray[np.float32]
 class SentenceEncoder:
     weights: dict[str, NDArray[Any]]
     vocabulary: dict[str, int]
+    _recent: OrderedDict[str, Floats] = field(default_factory=OrderedDict, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
 
     def embed(self, texts: Sequence[str]) -> Floats:
         """One unit-length row of 384 numbers per text."""
-        ids = [self.pieces(text) for text in texts]
         out = np.zeros((len(texts), SIZE), dtype=np.float32)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # like lengths batch well
+        with self._lock:
+            known = {i: self._recent.get(text) for i, text in enumerate(texts)}
+        new = [i for i, meaning in known.items() if meaning is None]
+        ids = {i: self.pieces(texts[i]) for i in new}
+        order = sorted(new, key=lambda i: len(ids[i]))  # like lengths batch well
         for start in range(0, len(order), BATCH):
             rows = order[start : start + BATCH]
             out[rows] = self._forward([ids[i] for i in rows])
+        with self._lock:
+            for i, meaning in known.items():
+                if meaning is not None:
+                    out[i] = meaning
+                if len(texts[i]) <= LONGEST_REMEMBERED:
+                    self._recent[texts[i]] = out[i].copy()
+                    self._recent.move_to_end(texts[i])
+            while len(self._recent) > REMEMBERED:
+                self._recent.popitem(last=False)
         return out
 
     def pieces(self, text: str) -> list[int]:

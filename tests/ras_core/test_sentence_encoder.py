@@ -84,3 +84,29 @@ def test_when_ready_nothing_is_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.argv", ["prepare_sentence_encoder.py"])
     prepare_sentence_encoder.main()
     assert prepare_sentence_encoder.ready()
+
+
+def test_a_text_read_twice_is_worked_out_once_and_the_memory_is_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ras_core.domain import sentence_encoder as module
+
+    encoder = module.SentenceEncoder(ENCODER.weights, ENCODER.vocabulary)
+    worked_out: list[int] = []
+    forward = module.SentenceEncoder._forward
+
+    def counted(self: module.SentenceEncoder, batch: list[list[int]]) -> np.ndarray:
+        worked_out.append(len(batch))
+        return forward(self, batch)
+
+    monkeypatch.setattr(module.SentenceEncoder, "_forward", counted)
+    monkeypatch.setattr(module, "REMEMBERED", 3)
+    first = encoder.embed(["my son has my bank card", "I feel safe at home"])
+    again = encoder.embed(["I feel safe at home", "he hits me", "my son has my bank card"])
+    assert worked_out == [2, 1]  # only "he hits me" was new
+    assert np.array_equal(again[0], first[1]) and np.array_equal(again[2], first[0])
+    assert np.allclose(again[1], ENCODER.embed(["he hits me"])[0], atol=1e-5)
+    encoder.embed(["one", "two", "three"])
+    assert list(encoder._recent) == ["one", "two", "three"]
+    encoder.embed(["help " * 1000])  # a long text is worked out, never kept
+    assert list(encoder._recent) == ["one", "two", "three"]
