@@ -52,6 +52,7 @@ class MeaningFeaturizer(DenseFeaturizer, GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         with_text = [m for m in messages if isinstance(m.get(TEXT), str) and m.get(TEXT)]
         if with_text:
+            # Folded as the second opinion folds it, so the encoder's memory serves both.
             texts = [normalise(str(m.get(TEXT))) for m in with_text]
             meanings = sentence_encoder().embed(texts)
             for message, meaning in zip(with_text, meanings, strict=True):
