@@ -6,6 +6,10 @@ acoustic model, so it hears voices the project was not built on; but it writes w
 freely ("Let her be.", "Yes, Lee."), and on noise it can make up words. Its words are matched
 to the short list by sound (matching.py). For each note, in order:
 
+  0. Moonshine, asked how likely it finds each phrase (phrase_scores.py), finds one clearly
+     likelier than any phrase meaning something else, and about as likely as the words it
+     would write itself: that phrase is offered back. This holds in noise, where its free
+     words go astray.
   1. Moonshine's words are near one phrase and clearly nearer it than any phrase meaning
      something else: that phrase is offered back.
   2. Moonshine's words are a little nearer a phrase, and pocketsphinx's best phrase means the
@@ -37,6 +41,7 @@ from accessibility.voice import scribe
 from accessibility.voice.audio import Audio, SpeechError
 from accessibility.voice.hearing import Confidence, Transcript, normalise, same_meaning
 from accessibility.voice.matching import nearest, pronouncing, tidy
+from accessibility.voice.moonshine import Listening
 from accessibility.voice.sphinx import PocketsphinxTranscriber, ShortList, loud_frames
 
 
@@ -53,15 +58,21 @@ class Agreement:
     near_miss: float = 0.5  # ... that are not this near a phrase (a phrase misheard) ...
     words_per_second: float = 4.5  # ... and no faster than speech (noise made into words)
     words_seconds: float = 20.0  # longer notes are not written down (answers are short)
+    # 0: Moonshine's likelihood of each phrase (phrase_scores.py), less this share of its
+    # likelihood for silence ...
+    prior_weight: float = 0.5
+    likely_margin: float = 0.5  # ... ahead of any phrase meaning something else by this ...
+    likely_gap: float = 6.0  # ... and within this of its own words' (else something else was said)
 
 
 @dataclass(frozen=True)
 class Heard:
     """What each recogniser made of one note, for `decide`."""
 
-    written: str  # Moonshine's words, as it wrote them
+    written: str  # Moonshine's words, as it writes them
     short: ShortList  # pocketsphinx's short list search
     speech_seconds: float  # how long the loud part of the note lasts
+    listening: Listening | None = None  # Moonshine's likelihood of each phrase
 
 
 class MoonshineTranscriber:
@@ -86,11 +97,12 @@ class MoonshineTranscriber:
         audio = audio.resampled(16000)
         samples = np.clip(audio.samples, -1, 1).astype(np.float32)
         seconds = len(loud_frames(samples)) / 100
-        written: Future[str] | None = None
+        written: Future[Listening] | None = None
         if len(samples) <= self.agreement.words_seconds * 16000:
-            written = self._workers().submit(scribe.write_down, samples)
+            written = self._workers().submit(scribe.listen, samples, _phrases(expected))
         short = self.short_list.short_list(audio, expected)
-        return Heard(_words_or_nothing(written), short, seconds)
+        listening = _words_or_nothing(written)
+        return Heard(listening.text, short, seconds, listening)
 
     def _workers(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -99,19 +111,50 @@ class MoonshineTranscriber:
             return self._pool
 
 
-def _words_or_nothing(written: Future[str] | None) -> str:
+def _words_or_nothing(written: Future[Listening] | None) -> Listening:
     """Moonshine's words; nothing if it failed, so pocketsphinx's short list alone decides
     (and the person is asked, as for any note Moonshine did not catch)."""
     if written is None:
-        return ""
+        return Listening("")
     try:
         return written.result()
     except SpeechError:
-        return ""
+        return Listening("")
 
 
 def decide(heard: Heard, phrases: Sequence[str], agreement: Agreement) -> Transcript:
-    """What to offer back (see the module's docstring, steps 1-5)."""
+    """What to offer back (see the module's docstring, steps 0-5)."""
+    by_sound = _decide_by_sound(heard, phrases, agreement)
+    likely, margin = most_likely(heard.listening, phrases, agreement)
+    if not likely:
+        return by_sound
+    # A spoken yes is still taken only as steps 1-3 would take it: both recognisers agree.
+    certain = by_sound.certain and same_meaning(likely, by_sound.text, phrases)
+    return Transcript(likely, True, margin, heard.short.best, certain=certain)
+
+
+def most_likely(
+    listening: Listening | None, phrases: Sequence[str], agreement: Agreement
+) -> tuple[str, float]:
+    """Step 0: the phrase Moonshine finds most likely, and by how much, if it is clearly so
+    and about as likely as what it would write itself (or as writing nothing, for a hiss);
+    otherwise nothing."""
+    if listening is None or not listening.phrases:
+        return "", 0.0
+    weight = agreement.prior_weight
+    scores = np.array(listening.likelihood) - weight * np.array(listening.prior)
+    order = [int(n) for n in np.argsort(-scores)]
+    best = listening.phrases[order[0]]
+    rivals = [scores[n] for n in order[1:] if not same_meaning(listening.phrases[n], best, phrases)]
+    margin = scores[order[0]] - (rivals[0] if rivals else -np.inf)
+    fits = listening.likelihood[order[0]] >= listening.text_likelihood - agreement.likely_gap
+    if margin >= agreement.likely_margin and fits:
+        return best, float(margin)
+    return "", float(margin)
+
+
+def _decide_by_sound(heard: Heard, phrases: Sequence[str], agreement: Agreement) -> Transcript:
+    """Steps 1-5: Moonshine's words matched by sound, and pocketsphinx's short list."""
     sure = agreement
     short = heard.short
     whole = nearest(heard.written, phrases)  # Moonshine's words as one phrase

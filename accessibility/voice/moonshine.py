@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from accessibility.voice import moonshine_files
+from accessibility.voice import moonshine_files, phrase_scores
 from accessibility.voice.audio import SpeechError
+from accessibility.voice.hearing import normalise
+from accessibility.voice.phrase_scores import END, HEAD_SIZE, HEADS, LAYERS, START
 from accessibility.voice.sphinx import loud_frames
 
 RATE = 16000
@@ -33,8 +36,6 @@ BEFORE, AFTER = 0.10, 0.15  # seconds kept either side of the loud part of a not
 # the wheel's own library: the same words for 292 of the 294 "tune" notes (the other two are
 # loops on noise, cut one piece apart).
 TOKENS_PER_SECOND = 13.5
-START, END = 1, 2  # the decoder's first piece, and the piece that ends what it writes
-LAYERS, HEADS, HEAD_SIZE = 8, 8, 52  # Moonshine base's decoder
 THREADS = 2  # the machines it runs on have two cores
 
 _load_lock = threading.Lock()
@@ -42,7 +43,7 @@ _use_lock = threading.Lock()
 _loaded: Model | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity (phrase_scores caches by model)
 class Model:
     encoder: Any  # onnxruntime.InferenceSession
     decoder: Any
@@ -112,23 +113,47 @@ def preload() -> None:
         model()
 
 
+@dataclass(frozen=True)
+class Listening:
+    """What Moonshine makes of one note: its own words, and how likely it finds each phrase
+    that can be said now (phrase_scores.py), beside how likely it finds it for silence."""
+
+    text: str  # as it writes it ("Yes, please.")
+    phrases: tuple[str, ...] = ()
+    likelihood: tuple[float, ...] = ()  # each phrase's log-likelihood given the note
+    prior: tuple[float, ...] = ()  # ... and given silence
+    text_likelihood: float = float("-inf")  # its own words' (or of writing nothing)
+
+
 def write_down(samples: np.ndarray) -> str:
     """What Moonshine hears in 16 kHz mono float samples, as it writes it ("Yes, please.")."""
+    return listen(samples, ()).text
+
+
+def listen(samples: np.ndarray, phrases: Sequence[str]) -> Listening:
+    """Moonshine's words for the note, and each phrase's likelihood (one encoding for both)."""
     speech = np.ascontiguousarray(trimmed(samples), dtype=np.float32)
     if len(speech) < RATE // 10:
-        return ""
+        return Listening("")
     loaded = model()
     limit = max(1, int(len(speech) / RATE * TOKENS_PER_SECOND))
     try:
         with _use_lock:
-            return loaded.text(_greedy(loaded, speech, limit))
+            hidden = loaded.encoder.run(None, {"input_values": speech[None, :]})[0]
+            written = _greedy(loaded, hidden, limit)
+            chosen = phrase_scores.scorable(loaded, phrases)
+            if not chosen or normalise(loaded.text(written)) in phrases:
+                return Listening(loaded.text(written))  # nothing to weigh, or a phrase exactly
+            scores = phrase_scores.phrase_likelihoods(loaded, hidden, chosen)
+            own = phrase_scores.likelihoods(loaded, hidden, [written])[0]  # [] when none
+            prior = phrase_scores.prior(loaded, chosen)
+            return Listening(loaded.text(written), chosen, tuple(scores), prior, own)
     except Exception as error:  # ONNX Runtime raises its own kinds; the note is not heard
         raise SpeechError(f"Moonshine failed: {error}") from error
 
 
-def _greedy(loaded: Model, speech: np.ndarray, limit: int) -> list[int]:
+def _greedy(loaded: Model, hidden: np.ndarray, limit: int) -> list[int]:
     """The decoder's most likely piece, one at a time, with its cache of what came before."""
-    hidden = loaded.encoder.run(None, {"input_values": speech[None, :]})[0]
     names = [
         f"past_key_values.{layer}.{part}.{kind}"
         for layer in range(LAYERS)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -25,6 +26,7 @@ from multiprocessing.process import BaseProcess
 import numpy as np
 
 from accessibility.voice.audio import SpeechError
+from accessibility.voice.moonshine import Listening
 
 NOTES_PER_PROCESS = 500  # memory stays flat; this only bounds what might build up
 ANSWER_SECONDS = 60.0  # a 60 s note took the wheel's library about 25 s here; loading 3 s
@@ -42,13 +44,14 @@ def _serve(connection: Connection) -> None:
         moonshine.write_down(tone.astype(np.float32))
     while True:
         try:
-            samples = connection.recv()
+            asked = connection.recv()
         except (EOFError, OSError):
             return
-        if samples is None:
+        if asked is None:
             return
+        samples, phrases = asked
         try:
-            connection.send(("words", moonshine.write_down(samples)))
+            connection.send(("heard", moonshine.listen(samples, phrases)))
         except SpeechError as error:
             connection.send(("error", str(error)))
 
@@ -108,14 +111,18 @@ class Scribe:
 
     def write_down(self, samples: np.ndarray) -> str:
         """What Moonshine hears in 16 kHz mono float samples ("Yes, please.")."""
-        samples = np.ascontiguousarray(samples, dtype=np.float32)
+        return self.listen(samples, ()).text
+
+    def listen(self, samples: np.ndarray, phrases: Sequence[str]) -> Listening:
+        """Moonshine's words for the note, and how likely it finds each phrase (moonshine.py)."""
+        asked = (np.ascontiguousarray(samples, dtype=np.float32), tuple(phrases))
         with self._lock:
             try:
-                return self._ask(samples)
+                return self._ask(asked)
             except (EOFError, OSError, TimeoutError):
                 pass
             try:
-                return self._ask(samples)  # once more, in a new child
+                return self._ask(asked)  # once more, in a new child
             except (EOFError, OSError, TimeoutError) as error:
                 raise SpeechError(f"Moonshine stopped twice on one note: {error!r}") from error
 
@@ -125,13 +132,13 @@ class Scribe:
                 self._child.stop()
                 self._child = None
 
-    def _ask(self, samples: np.ndarray) -> str:
+    def _ask(self, asked: tuple[np.ndarray, tuple[str, ...]]) -> Listening:
         child = self._current()
         try:
-            child.connection.send(samples)
+            child.connection.send(asked)
             if not child.connection.poll(self.answer_seconds):
                 raise TimeoutError("Moonshine did not answer")
-            kind, text = child.connection.recv()
+            kind, answer = child.connection.recv()
         except (EOFError, OSError, TimeoutError):
             child.kill()
             self._child = None
@@ -140,9 +147,9 @@ class Scribe:
         if child.notes >= self.notes_per_process:
             child.stop()
             self._child = _Child.start()  # loads while the next person talks
-        if kind != "words":
-            raise SpeechError(f"Moonshine failed: {text}")
-        return str(text)
+        if kind != "heard" or not isinstance(answer, Listening):
+            raise SpeechError(f"Moonshine failed: {answer}")
+        return answer
 
     def _current(self) -> _Child:
         if self._child is None or not self._child.process.is_alive():
@@ -158,6 +165,11 @@ _shared = Scribe()
 def write_down(samples: np.ndarray) -> str:
     """The process-wide scribe's words for a note."""
     return _shared.write_down(samples)
+
+
+def listen(samples: np.ndarray, phrases: Sequence[str]) -> Listening:
+    """The process-wide scribe's words for a note, and each phrase's likelihood."""
+    return _shared.listen(samples, phrases)
 
 
 def preload() -> None:
