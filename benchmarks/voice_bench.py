@@ -15,7 +15,8 @@ Each note is heard as the Telegram front end hears it (tests/support/voice_scori
                  itself gets right, before the confidence check)
 
 Recognisers ("--engine"): "moonshine" is what the bot uses (accessibility/voice/listening.py:
-Moonshine's words matched to the short list, with pocketsphinx's short list search beside it);
+Moonshine's likelihood of each short phrase, then its words matched to the short list, with
+pocketsphinx's short list search beside it);
 "pocketsphinx" is pocketsphinx alone, as before Moonshine (short list, then free dictation);
 "both" runs each on the same notes, one after the other.
 
@@ -26,8 +27,8 @@ The thresholds (hearing.py's `Confidence`, listening.py's `Agreement`) were chos
                                      [--engine moonshine|pocketsphinx|both]      (or: make bench)
 
 Needs the Debian package espeak-ng. A first run makes about 1,030 notes (a minute or two). With
-Moonshine a note takes about 0.2 s to hear (both recognisers), so the report voices (735
-notes) take about three minutes; pocketsphinx alone took about ten minutes when last run.
+Moonshine a note takes about 0.3 s to hear (both recognisers), so the report voices (735
+notes) take about four minutes; pocketsphinx alone took about ten minutes when last run.
 """
 
 from __future__ import annotations
