@@ -8,8 +8,8 @@ to the short list by sound (matching.py). For each note, in order:
 
   0. Moonshine, asked how likely it finds each phrase (phrase_scores.py), finds one clearly
      likelier than any phrase meaning something else, and about as likely as the words it
-     would write itself: that phrase is offered back. This holds in noise, where its free
-     words go astray.
+     would write itself, which are not many more than the phrase's: that phrase is offered
+     back. This holds in noise, where its free words go astray.
   1. Moonshine's words are near one phrase and clearly nearer it than any phrase meaning
      something else: that phrase is offered back.
   2. Moonshine's words are a little nearer a phrase, and pocketsphinx's best phrase means the
@@ -63,6 +63,7 @@ class Agreement:
     prior_weight: float = 0.5
     likely_margin: float = 0.5  # ... ahead of any phrase meaning something else by this ...
     likely_gap: float = 6.0  # ... and within this of its own words' (else something else was said)
+    likely_extra_words: int = 4  # ... and its own words no more than this many words longer
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,8 @@ def most_likely(
     listening: Listening | None, phrases: Sequence[str], agreement: Agreement
 ) -> tuple[str, float]:
     """Step 0: the phrase Moonshine finds most likely, and by how much, if it is clearly so
-    and about as likely as what it would write itself (or as writing nothing, for a hiss);
-    otherwise nothing."""
+    and about as likely as what it would write itself (or as writing nothing, for a hiss), and
+    what it would write is not a whole sentence; otherwise nothing."""
     if listening is None or not listening.phrases:
         return "", 0.0
     weight = agreement.prior_weight
@@ -148,6 +149,9 @@ def most_likely(
     rivals = [scores[n] for n in order[1:] if not same_meaning(listening.phrases[n], best, phrases)]
     margin = scores[order[0]] - (rivals[0] if rivals else -np.inf)
     fits = listening.likelihood[order[0]] >= listening.text_likelihood - agreement.likely_gap
+    # An answer in the person's own words, however misheard, is not made into a button.
+    extra = len(tidy(listening.text).split()) - len(best.split())
+    fits = fits and extra <= agreement.likely_extra_words
     if margin >= agreement.likely_margin and fits:
         return best, float(margin)
     return "", float(margin)

@@ -64,10 +64,10 @@ def test_words_that_are_no_phrase_are_not_forced_into_one() -> None:
     assert most_likely(listening, PHRASES, Agreement())[0] == ""
 
 
-def listened(scores: dict[str, float], own: float = -3.0) -> Listening:
+def listened(scores: dict[str, float], own: float = -3.0, written: str = "") -> Listening:
     """Moonshine's likelihoods, as a test wants them (silence finds every phrase as likely)."""
     phrases = tuple(scores)
-    return Listening("", phrases, tuple(scores.values()), (-10.0,) * len(phrases), own)
+    return Listening(written, phrases, tuple(scores.values()), (-10.0,) * len(phrases), own)
 
 
 def test_a_phrase_is_chosen_only_clearly_ahead_of_other_meanings() -> None:
@@ -87,6 +87,14 @@ def test_a_phrase_far_less_likely_than_moonshines_own_words_is_not_chosen() -> N
     far = listened({"some help": -12.0, "go back": -20.0}, own=-2.0)
     assert most_likely(far, PHRASES, Agreement())[0] == ""
     assert most_likely(listened({}, own=-2.0), PHRASES, Agreement()) == ("", 0.0)
+
+
+def test_a_sentence_in_the_persons_own_words_is_never_made_into_a_button() -> None:
+    scores = {"myself": -2.0, "some help": -9.0}
+    sentence = listened(scores, written="My son sought out my will and the boat.")
+    assert most_likely(sentence, PHRASES, Agreement())[0] == ""
+    short = listened(scores, written="My self.")  # a phrase misheard: a word or two more
+    assert most_likely(short, PHRASES, Agreement())[0] == "myself"
 
 
 def test_the_likely_phrase_is_offered_but_a_spoken_yes_still_needs_both_recognisers() -> None:
