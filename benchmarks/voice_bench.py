@@ -14,6 +14,9 @@ Each note is heard as the Telegram front end hears it (tests/support/voice_scori
   best guess     the short list's best phrase was right, sure or not (what the recogniser
                  itself gets right, before the confidence check)
 
+Then answers in a person's own words (voice_testset.OWN_WORDS, on no short list): the share
+offered back as words, made into a button (wrong: the person must say no), or asked about.
+
 Recognisers ("--engine"): "moonshine" is what the bot uses (accessibility/voice/listening.py:
 Moonshine's likelihood of each short phrase, then its words matched to the short list, with
 pocketsphinx's short list search beside it);
@@ -35,11 +38,25 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Iterable
 
-from accessibility.voice import MoonshineTranscriber, PocketsphinxTranscriber, Transcriber
+from accessibility.voice import (
+    MoonshineTranscriber,
+    PocketsphinxTranscriber,
+    Transcriber,
+    decode_ogg,
+)
+from accessibility.voice.hearing import normalise
 from tests.support.voice_scoring import Heard, Tally, by, hear, median_ms, tally
-from tests.support.voice_testset import CONDITIONS, VOICES, available, items
+from tests.support.voice_testset import (
+    CONDITIONS,
+    VOICES,
+    available,
+    items,
+    own_words_items,
+    recording,
+)
 
 TARGETS = {"clean": 0.95, "noise": 0.85, "telephone": 0.85}
 
@@ -83,6 +100,28 @@ def transcriber(engine: str) -> Transcriber:
     )
 
 
+def own_words(split: str, quick: bool, hears: Transcriber) -> None:
+    """Answers in the person's own words: offered back as words, made into a button, or asked."""
+    names = set(chosen(split, quick))
+    found: dict[str, Counter[str]] = {}
+    for item in own_words_items(tuple(v for v in VOICES if v.name in names)):
+        heard = hears.transcribe(decode_ogg(recording(item)), item.expected)
+        buttons = {normalise(p) for p in item.expected}
+        kind = "asked" if not heard.text else "a button" if heard.text in buttons else "own words"
+        for key in (item.condition, "all"):
+            found.setdefault(key, Counter())[kind] += 1
+    print(f"\nAnswers in their own words, {split} voices (no short list holds them)")
+    print(f"  {'':<18} notes  own words  a button   asked")
+    for key in [*CONDITIONS, "all"]:
+        counts = found.get(key)
+        if not counts:
+            continue
+        shares = [
+            counts[k] / sum(counts.values()) * 100 for k in ("own words", "a button", "asked")
+        ]
+        print(f"  {key:<18} {sum(counts.values()):5d}  " + "  ".join(f"{x:8.1f}%" for x in shares))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("report", "tune", "all"), default="all")
@@ -105,6 +144,7 @@ def main() -> int:
             kind = "held out: nothing was tuned on these" if split == "report" else "tuned on"
             report(f"{ENGINES[engine][0]}: {split} voices ({kind})", results)
             print(f"  median time to hear a note: {median_ms(results):.0f} ms")
+            own_words(split, options.quick, hears)
     return 0
 
 

@@ -14,7 +14,8 @@ to the short list by sound (matching.py). For each note, in order:
      something else: that phrase is offered back.
   2. Moonshine's words are a little nearer a phrase, and pocketsphinx's best phrase means the
      same: two recognisers that share nothing agree, so that phrase is offered back.
-  3. pocketsphinx is sure of its phrase on its own (`Confidence`): offered back.
+  3. pocketsphinx is sure of its phrase on its own (`Confidence`), and Moonshine did not
+     write a whole sentence of other words: offered back.
   4. Moonshine wrote a few words that are no phrase at all, all of them in the dictionary,
      at the pace of speech (not a loop or a flood of words made up from noise): those words
      are offered back.
@@ -63,7 +64,9 @@ class Agreement:
     prior_weight: float = 0.5
     likely_margin: float = 0.5  # ... ahead of any phrase meaning something else by this ...
     likely_gap: float = 6.0  # ... and within this of its own words' (else something else was said)
-    likely_extra_words: int = 4  # ... and its own words no more than this many words longer
+    # 0 and 3 offer no phrase when Moonshine wrote more than this many words beyond it: the
+    # person said a sentence of their own, however misheard, not a button.
+    words_beyond_phrase: int = 4
 
 
 @dataclass(frozen=True)
@@ -150,8 +153,7 @@ def most_likely(
     margin = scores[order[0]] - (rivals[0] if rivals else -np.inf)
     fits = listening.likelihood[order[0]] >= listening.text_likelihood - agreement.likely_gap
     # An answer in the person's own words, however misheard, is not made into a button.
-    extra = len(tidy(listening.text).split()) - len(best.split())
-    fits = fits and extra <= agreement.likely_extra_words
+    fits = fits and not _a_sentence_beyond(listening.text, best, agreement)
     if margin >= agreement.likely_margin and fits:
         return best, float(margin)
     return "", float(margin)
@@ -170,7 +172,7 @@ def _decide_by_sound(heard: Heard, phrases: Sequence[str], agreement: Agreement)
         return Transcript(whole.phrase, True, whole.margin, short.best, certain=certain)
     if agrees and match.similarity >= sure.agree_similarity:
         return Transcript(match.phrase, True, match.margin, short.best, certain=certain)
-    if short.sure:
+    if short.sure and not _a_sentence_beyond(heard.written, short.best, agreement):
         return Transcript(short.best, True, short.margin, short.best, certain=certain)
     words = tidy(heard.written)
     count = len(words.split())
@@ -183,6 +185,11 @@ def _decide_by_sound(heard: Heard, phrases: Sequence[str], agreement: Agreement)
     ):
         return Transcript(words, False, match.similarity, best_guess=short.best)
     return Transcript("", False, match.similarity, best_guess=short.best)
+
+
+def _a_sentence_beyond(written: str, phrase: str, agreement: Agreement) -> bool:
+    """Moonshine wrote far more words than the phrase has (loops folded: tidy())."""
+    return len(tidy(written).split()) - len(phrase.split()) > agreement.words_beyond_phrase
 
 
 def _phrases(expected: Sequence[str]) -> list[str]:

@@ -129,6 +129,34 @@ def phrases_to_try() -> list[tuple[str, str, tuple[str, ...]]]:
     return [(phrase, context, short) for phrase, (context, short) in chosen.items()]
 
 
+# Answers in a person's own words, which no short list holds (none is a line of the NLU data):
+# they should be offered back as words, or asked about, not made into a button.
+OWN_WORDS = (
+    "my wife does most of the cooking now because my hands shake",
+    "i get the bus into town on fridays with my neighbour",
+    "the carer comes in the morning but she is always in a rush",
+    "i have not been out of the house since the winter",
+    "sometimes i forget to eat if nobody reminds me",
+    "my son sorts out my bills and the post",
+    "i can manage the stairs if i take it slowly",
+    "i would like to go swimming again",
+    "my sister phones me every evening",
+    "i need someone with me at the doctors",
+    "it depends on the day really",
+    "i used to knit but my eyes are too bad now",
+)
+
+
+def own_words_items(voices: tuple[Voice, ...] = VOICES) -> Iterator[Item]:
+    """Each own-words answer, at the third question (its short list), in every condition."""
+    area = load_questionnaire().areas[2]
+    short_list = question_short_list(area)
+    for voice in voices:
+        for sentence in OWN_WORDS:
+            for condition in CONDITIONS:
+                yield Item(voice, condition, sentence, area.id, short_list)
+
+
 def items(voices: tuple[Voice, ...] = VOICES) -> Iterator[Item]:
     for voice in voices:
         for phrase, context, short_list in phrases_to_try():

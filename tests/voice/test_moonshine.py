@@ -156,6 +156,12 @@ def test_words_that_are_no_phrase_are_offered_freely_never_as_certain() -> None:
     assert decide(flood, PHRASES, Agreement()).text == ""  # too many words for 0.6 s of sound
 
 
+def test_pocketsphinx_alone_makes_no_sentence_of_the_persons_own_into_a_button() -> None:
+    said = heard("My son sorts out my bills and the post.", "some help", seconds=3.0, sure=True)
+    assert said.text == "my son sorts out my bills and the post"
+    assert heard("Hmm.", "some help", sure=True).text == "some help"  # a word or two: it counts
+
+
 def test_a_spoken_yes_acts_only_when_both_recognisers_are_sure_of_it() -> None:
     assert takes_as_yes(heard("Yes.", "yes", sure=True, certain=True))
     assert not takes_as_yes(heard("Yes.", "yes", sure=True))  # pocketsphinx not certain
