@@ -27,7 +27,7 @@ import numpy as np
 from accessibility.voice import moonshine_files, phrase_scores
 from accessibility.voice.audio import SpeechError
 from accessibility.voice.hearing import normalise
-from accessibility.voice.phrase_scores import END, HEAD_SIZE, HEADS, LAYERS, START
+from accessibility.voice.phrase_scores import END, START
 from accessibility.voice.sphinx import loud_frames
 
 RATE = 16000
@@ -141,27 +141,21 @@ def listen(samples: np.ndarray, phrases: Sequence[str]) -> Listening:
         with _use_lock:
             hidden = loaded.encoder.run(None, {"input_values": speech[None, :]})[0]
             written = _greedy(loaded, hidden, limit)
+            text = loaded.text(written)
             chosen = phrase_scores.scorable(loaded, phrases)
-            if not chosen or normalise(loaded.text(written)) in phrases:
-                return Listening(loaded.text(written))  # nothing to weigh, or a phrase exactly
+            if not chosen or normalise(text) in phrases:
+                return Listening(text)  # nothing to weigh, or a phrase exactly
             scores = phrase_scores.phrase_likelihoods(loaded, hidden, chosen)
             own = phrase_scores.likelihoods(loaded, hidden, [written])[0]  # [] when none
             prior = phrase_scores.prior(loaded, chosen)
-            return Listening(loaded.text(written), chosen, tuple(scores), prior, own)
+            return Listening(text, chosen, tuple(scores), prior, own)
     except Exception as error:  # ONNX Runtime raises its own kinds; the note is not heard
         raise SpeechError(f"Moonshine failed: {error}") from error
 
 
 def _greedy(loaded: Model, hidden: np.ndarray, limit: int) -> list[int]:
     """The decoder's most likely piece, one at a time, with its cache of what came before."""
-    names = [
-        f"past_key_values.{layer}.{part}.{kind}"
-        for layer in range(LAYERS)
-        for part in ("decoder", "encoder")
-        for kind in ("key", "value")
-    ]
-    empty = np.zeros((1, HEADS, 1, HEAD_SIZE), np.float32)
-    feeds: dict[str, Any] = {name: empty for name in names}
+    feeds: dict[str, Any] = phrase_scores.empty_cache(1)
     feeds |= {"encoder_hidden_states": hidden, "use_cache_branch": np.array([False])}
     outputs = [output.name for output in loaded.decoder.get_outputs()]
     written: list[int] = []
@@ -173,7 +167,7 @@ def _greedy(loaded: Model, hidden: np.ndarray, limit: int) -> list[int]:
         if piece == END:
             break
         written.append(piece)
-        for name in names:
+        for name in phrase_scores.CACHE_INPUTS:
             present = found[name.replace("past_key_values", "present")]
             if ".decoder." in name or not feeds["use_cache_branch"][0]:
                 feeds[name] = present  # the encoder's part is made on the first step only

@@ -29,6 +29,13 @@ LAYERS, HEADS, HEAD_SIZE = 8, 8, 52  # Moonshine base's decoder
 MOST_PIECES = 10
 ROWS = 16  # phrases of like length are scored together, this many at a time (less padding)
 START, END = 1, 2
+# The decoder's cache inputs: each layer's keys and values, for what it wrote and for the note.
+CACHE_INPUTS = tuple(
+    f"past_key_values.{layer}.{part}.{kind}"
+    for layer in range(LAYERS)
+    for part in ("decoder", "encoder")
+    for kind in ("key", "value")
+)
 
 
 class Decoder(Protocol):
@@ -69,7 +76,21 @@ def as_written(phrase: str) -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
-def likelihoods(model: Decoder, hidden: np.ndarray, sequences: Sequence[list[int]]) -> list[float]:
+@lru_cache(maxsize=4096)  # the same short lists come again and again: encode each phrase once
+def written_pieces(model: Decoder, phrase: str) -> tuple[int, ...]:
+    """The pieces Moonshine would write the phrase as."""
+    return tuple(encode(vocabulary(model), as_written(phrase)))
+
+
+def empty_cache(rows: int) -> dict[str, np.ndarray]:
+    """The decoder's cache inputs before it has written anything (ignored on the first step)."""
+    empty = np.zeros((rows, HEADS, 1, HEAD_SIZE), np.float32)
+    return dict.fromkeys(CACHE_INPUTS, empty)
+
+
+def likelihoods(
+    model: Decoder, hidden: np.ndarray, sequences: Sequence[Sequence[int]]
+) -> list[float]:
     """Each sequence's log-likelihood given the encoded note; like lengths run together."""
     order = sorted(range(len(sequences)), key=lambda n: len(sequences[n]))
     scores = [0.0] * len(sequences)
@@ -81,20 +102,14 @@ def likelihoods(model: Decoder, hidden: np.ndarray, sequences: Sequence[list[int
     return scores
 
 
-def _batch(model: Decoder, hidden: np.ndarray, sequences: Sequence[list[int]]) -> list[float]:
+def _batch(model: Decoder, hidden: np.ndarray, sequences: Sequence[Sequence[int]]) -> list[float]:
     """One run of the decoder, each row padded with the end piece after its own."""
     rows, length = len(sequences), max(len(s) for s in sequences) + 1
     ids = np.full((rows, length), END, np.int64)
     ids[:, 0] = START
     for row, sequence in enumerate(sequences):
         ids[row, 1 : 1 + len(sequence)] = sequence
-    empty = np.zeros((rows, HEADS, 1, HEAD_SIZE), np.float32)
-    feeds: dict[str, Any] = {
-        f"past_key_values.{layer}.{part}.{kind}": empty
-        for layer in range(LAYERS)
-        for part in ("decoder", "encoder")
-        for kind in ("key", "value")
-    }
+    feeds: dict[str, Any] = empty_cache(rows)
     feeds |= {
         "input_ids": ids,
         "encoder_hidden_states": np.repeat(hidden, rows, axis=0),
@@ -118,13 +133,11 @@ def _batch(model: Decoder, hidden: np.ndarray, sequences: Sequence[list[int]]) -
 
 def scorable(model: Decoder, phrases: Sequence[str]) -> tuple[str, ...]:
     """The phrases short enough to score (`MOST_PIECES`)."""
-    words = vocabulary(model)
-    return tuple(p for p in phrases if len(encode(words, as_written(p))) <= MOST_PIECES)
+    return tuple(p for p in phrases if len(written_pieces(model, p)) <= MOST_PIECES)
 
 
 def phrase_likelihoods(model: Decoder, hidden: np.ndarray, phrases: Sequence[str]) -> list[float]:
-    sequences = [encode(vocabulary(model), as_written(p)) for p in phrases]
-    return likelihoods(model, hidden, sequences)
+    return likelihoods(model, hidden, [written_pieces(model, p) for p in phrases])
 
 
 @lru_cache(maxsize=256)  # a few short lists are asked again and again

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from accessibility.voice import Agreement, expected_phrases, moonshine
+from accessibility.voice import Agreement, expected_phrases, moonshine, phrase_scores
 from accessibility.voice.hearing import Transcript
 from accessibility.voice.listening import Heard, decide
 from accessibility.voice.matching import nearest, tidy
@@ -64,8 +64,9 @@ def test_the_unpacked_weights_give_what_the_shipped_model_gives() -> None:
         str(moonshine.model_folder() / "decoder_model_merged.ort"),
         providers=["CPUExecutionProvider"],
     )
-    empty = np.zeros((1, moonshine.HEADS, 1, moonshine.HEAD_SIZE), np.float32)
-    feeds = {i.name: empty for i in shipped.get_inputs() if i.name.startswith("past_")}
+    cache = phrase_scores.empty_cache(1)
+    assert set(cache) == {i.name for i in shipped.get_inputs() if i.name.startswith("past_")}
+    feeds: dict[str, object] = dict(cache)
     feeds |= {
         "input_ids": np.array([[1]], np.int64),
         "encoder_hidden_states": hidden,
