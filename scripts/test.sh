@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every check, stopping at the first failure (rasa test core runs beside pytest). Run after
-# scripts/bootstrap.sh (`make test` does both). Each step prints one line with its time.
+# Every check, stopping at the first failure (the end-to-end tests and rasa test core run beside
+# the other tests). Run after scripts/bootstrap.sh (`make test` does both). Each step prints one
+# line with its time.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,19 +38,36 @@ step "ruff" "$BIN/ruff" check .
 step "mypy" "$BIN/mypy"
 step "rasa data validate" "$BIN/rasa" data validate \
   --domain bot/rasa/domain --data nlu_data --config bot/rasa/config.yml --fail-on-warnings
+# Two things run beside the main pytest, each with its output kept in var/test-results/ and
+# shown after it: the end-to-end tests (tests/e2e), which mostly wait on the servers they start,
+# and the conversation tests. The cluster's tests run with the main pytest instead, so the two
+# take about as long (on 2 cores: about 8 minutes together, against 12 one after the other).
 # Conversation tests: Rasa predicts each step of the stories in tests/conversations.
 # `rasa test core` does not call the action server: custom actions are only predicted, not run
-# (the end-to-end tests in tests/e2e run them for real). It runs beside pytest (most of its
-# time is loading TensorFlow and the model), with its output kept in var/test-results/core.log.
+# (the end-to-end tests in tests/e2e run them for real).
 conversations() {
   "$BIN/rasa" test core --model models/assistant.tar.gz \
     --stories tests/conversations --fail-on-prediction-errors --out var/test-results \
     > var/test-results/core.log 2>&1
 }
+WITH_MAIN=tests/e2e/test_cluster.py
+end_to_end() {
+  "$BIN/python" -m pytest -p no:cacheprovider tests/e2e --ignore="$WITH_MAIN" \
+    > var/test-results/e2e.log 2>&1
+}
 conversations &
 core_pid=$!
-trap 'kill "$core_pid" 2>/dev/null || true' EXIT
-step "pytest" "$BIN/python" -m pytest
+end_to_end &
+e2e_pid=$!
+trap 'kill "$core_pid" "$e2e_pid" 2>/dev/null || true' EXIT
+step "pytest" "$BIN/python" -m pytest --ignore=tests/e2e tests "$WITH_MAIN"
+e2e_result() {
+  local rc=0
+  wait "$e2e_pid" || rc=$?
+  cat var/test-results/e2e.log
+  return "$rc"
+}
+step "pytest tests/e2e" e2e_result
 core_result() {
   local rc=0
   wait "$core_pid" || rc=$?

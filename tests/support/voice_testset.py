@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -172,7 +173,7 @@ def recording(item: Item) -> bytes:
     audio = _condition(speak(item.voice, item.phrase), item.condition, seed=item.key)
     data = encode_ogg_opus(audio.resampled(48000))  # Telegram's voice notes: Opus at 48 kHz
     CACHE.mkdir(parents=True, exist_ok=True)
-    part = path.with_suffix(".part")
+    part = path.with_suffix(f".{os.getpid()}.part")  # the e2e tests may make it at the same time
     part.write_bytes(data)
     part.replace(path)
     return data
