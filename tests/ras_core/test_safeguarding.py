@@ -58,6 +58,27 @@ def test_words_that_are_also_ordinary_answers_are_only_possible(words: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        ("honestly I don't think I'll be around for the next visit", "suicide"),  # a hint
+        ("sorry, I won't be here for the review, we're off to my sister's", "suicide"),  # a trip
+        ("my chest feels so heavy this morning", "danger"),  # or asthma
+        ("the carers haven't turned up since Friday", "neglect"),  # or cover on its way
+        ("nobody came round yesterday", "neglect"),
+    ],
+)
+def test_hints_that_may_be_ordinary_only_ask_gently(words: str, kind: str) -> None:
+    found = find_disclosure(words)
+    assert found is not None and (found.kind, found.tier) == (kind, "possible")
+
+
+def test_a_heart_attacks_signs_together_are_an_emergency() -> None:
+    found = find_disclosure("pains in my chest going right down my left arm, sweating")
+    assert found is not None and (found.kind, found.tier) == ("danger", "clear")
+    assert find_disclosure("my left arm aches since the stroke") is None
+
+
+@pytest.mark.parametrize(
     "words",
     [
         "I want to k\u200bill myself",  # a zero-width space inside a word
@@ -73,8 +94,14 @@ def test_hidden_characters_and_accents_do_not_hide_a_disclosure(words: str) -> N
 
 
 def test_an_everyday_answer_with_a_dangerous_word_is_not_a_clear_disclosure() -> None:
-    for words in ("he nearly had a heart attack when he saw the bill", "I'm not being abused"):
+    for words in (
+        "he nearly had a heart attack when he saw the bill",
+        "I'm not being abused",
+        "dad can't go on the train by himself any more",
+    ):
         assert find_disclosure(words) is None, words
+    found = find_disclosure("I can't go on, not like this")
+    assert found is not None and (found.kind, found.tier) == ("suicide", "clear")
 
 
 def test_the_quick_word_check_never_changes_what_is_found() -> None:
