@@ -41,7 +41,7 @@ step "rasa data validate" "$BIN/rasa" data validate \
 # Two things run beside the main pytest, each with its output kept in var/test-results/ and
 # shown after it: the end-to-end tests (tests/e2e), which mostly wait on the servers they start,
 # and the conversation tests. The cluster's tests run with the main pytest instead, so the two
-# take about as long (on 2 cores: about 8 minutes together, against 12 one after the other).
+# take about as long (on 2 cores: about 9 minutes together, against 12 one after the other).
 # Conversation tests: Rasa predicts each step of the stories in tests/conversations.
 # `rasa test core` does not call the action server: custom actions are only predicted, not run
 # (the end-to-end tests in tests/e2e run them for real).
@@ -50,17 +50,24 @@ conversations() {
     --stories tests/conversations --fail-on-prediction-errors --out var/test-results \
     > var/test-results/core.log 2>&1
 }
-WITH_MAIN=tests/e2e/test_cluster.py
+# Every end-to-end test file but the cluster's runs beside; the main run ignores exactly those
+# files (so a new test file always runs in one of the two, and none in both).
+beside=()
+ignored=()
+for file in tests/e2e/test_*.py; do
+  [ "$file" = tests/e2e/test_cluster.py ] && continue
+  beside+=("$file")
+  ignored+=("--ignore=$file")
+done
 end_to_end() {
-  "$BIN/python" -m pytest -p no:cacheprovider tests/e2e --ignore="$WITH_MAIN" \
-    > var/test-results/e2e.log 2>&1
+  "$BIN/python" -m pytest -p no:cacheprovider "${beside[@]}" > var/test-results/e2e.log 2>&1
 }
 conversations &
 core_pid=$!
 end_to_end &
 e2e_pid=$!
 trap 'kill "$core_pid" "$e2e_pid" 2>/dev/null || true' EXIT
-step "pytest" "$BIN/python" -m pytest --ignore=tests/e2e tests "$WITH_MAIN"
+step "pytest" "$BIN/python" -m pytest "${ignored[@]}"
 e2e_result() {
   local rc=0
   wait "$e2e_pid" || rc=$?
