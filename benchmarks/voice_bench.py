@@ -41,22 +41,10 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 
-from accessibility.voice import (
-    MoonshineTranscriber,
-    PocketsphinxTranscriber,
-    Transcriber,
-    decode_ogg,
-)
+from accessibility.voice import MoonshineTranscriber, PocketsphinxTranscriber, Transcriber
 from accessibility.voice.hearing import normalise
 from tests.support.voice_scoring import Heard, Tally, by, hear, median_ms, tally
-from tests.support.voice_testset import (
-    CONDITIONS,
-    VOICES,
-    available,
-    items,
-    own_words_items,
-    recording,
-)
+from tests.support.voice_testset import CONDITIONS, VOICES, available, items, own_words_items
 
 TARGETS = {"clean": 0.95, "noise": 0.85, "telephone": 0.85}
 
@@ -104,11 +92,10 @@ def own_words(split: str, quick: bool, hears: Transcriber) -> None:
     """Answers in the person's own words: offered back as words, made into a button, or asked."""
     names = set(chosen(split, quick))
     found: dict[str, Counter[str]] = {}
-    for item in own_words_items(tuple(v for v in VOICES if v.name in names)):
-        heard = hears.transcribe(decode_ogg(recording(item)), item.expected)
-        buttons = {normalise(p) for p in item.expected}
+    for heard in hear(own_words_items(tuple(v for v in VOICES if v.name in names)), hears):
+        buttons = {normalise(p) for p in heard.item.expected}
         kind = "asked" if not heard.text else "a button" if heard.text in buttons else "own words"
-        for key in (item.condition, "all"):
+        for key in (heard.item.condition, "all"):
             found.setdefault(key, Counter())[kind] += 1
     print(f"\nAnswers in their own words, {split} voices (no short list holds them)")
     print(f"  {'':<18} notes  own words  a button   asked")

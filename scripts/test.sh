@@ -74,7 +74,7 @@ e2e_result() {
   cat var/test-results/e2e.log
   return "$rc"
 }
-step "pytest tests/e2e" e2e_result
+step "pytest e2e, beside" e2e_result
 core_result() {
   local rc=0
   wait "$core_pid" || rc=$?
