@@ -60,6 +60,8 @@ LATER = {
     "look_alikes_more7.yml",
     "disclosures_more8.yml",
     "look_alikes_more8.yml",
+    "disclosures_more9.yml",
+    "look_alikes_more9.yml",
 }
 
 

@@ -65,11 +65,44 @@ def test_words_that_are_also_ordinary_answers_are_only_possible(words: str) -> N
         ("my chest feels so heavy this morning", "danger"),  # or asthma
         ("the carers haven't turned up since Friday", "neglect"),  # or cover on its way
         ("nobody came round yesterday", "neglect"),
+        ("no carers for three days now", "neglect"),
+        ("the night staff never turned up again", "neglect"),
+        ("she's not had a shower for weeks, they say there's no time", "neglect"),
+        ("my partner keeps my phone and checks it", "abuse"),
+        ("he says if I talk to the social they'll take the kids", "abuse"),
+        ("my son chooses who I can see", "abuse"),
+        ("a fella rang from 'the bank' and I told him the pin off my card", "abuse"),
+        ("gran's pension goes to an account she doesn't know", "abuse"),
+        ("been stockpiling my meds, just in case", "suicide"),
+        ("I'll not be around to need any plan", "suicide"),
     ],
 )
 def test_hints_that_may_be_ordinary_only_ask_gently(words: str, kind: str) -> None:
     found = find_disclosure(words)
     assert found is not None and (found.kind, found.tier) == (kind, "possible")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "the carers never come on time, it's a nightmare",
+        "my daughter has my phone number if anything happens",
+        "I put her tablets by the kettle so she remembers",
+        "nobody's taking my money, don't worry",
+        "if I tell my son he'll come and fix the tap",
+    ],
+)
+def test_everyday_words_near_the_new_hints_are_not_disclosures(words: str) -> None:
+    assert find_disclosure(words) is None
+
+
+def test_being_left_in_the_chair_or_the_same_pad_is_clear_neglect() -> None:
+    for words in (
+        "they left dad in his armchair the whole night",
+        "she was in the same pad since tea",
+    ):
+        found = find_disclosure(words)
+        assert found is not None and (found.kind, found.tier) == ("neglect", "clear"), words
 
 
 def test_a_heart_attacks_signs_together_are_an_emergency() -> None:
