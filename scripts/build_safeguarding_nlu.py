@@ -44,12 +44,18 @@ def example(text: str) -> str:
     return " ".join(text.replace("[", "(").replace("]", ")").split())
 
 
+# The tenth round is in the corpus and the list was built from it, but the model is not yet
+# trained on it: with it, "4 hours a week" in the plan fell to out_of_scope (two e2e tests).
+NOT_YET_TRAINED = {"disclosures_more9.yml", "look_alikes_more9.yml"}
+
+
 def main() -> int:
     seen = existing_examples()
     blocks: dict[str, list[str]] = {"disclosure": [], "out_of_scope": [], "everyday_answer": []}
     for sentence in load_corpus():
         if (
             sentence.split != "dev"
+            or sentence.source in NOT_YET_TRAINED
             or not normalise(sentence.text)
             or normalise(sentence.text) in seen
         ):
