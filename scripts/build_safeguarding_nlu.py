@@ -27,6 +27,9 @@ from tests.support.safeguarding_examples import DISCLOSURES, LOOK_ALIKES  # noqa
 
 OUT = REPO / "nlu_data" / "nlu" / "safeguarding_dev.yml"
 EVERYDAY_KINDS = {"idiom", "health", "feeling_safe", "frustration", "household"}
+# The tenth round is in the corpus and the list was built from it, but the model is not yet
+# trained on it: with it, "4 hours a week" in the plan fell to out_of_scope (two e2e tests).
+NOT_YET_TRAINED = {"disclosures_more9.yml", "look_alikes_more9.yml"}
 HEADER = """\
 # Made by scripts/build_safeguarding_nlu.py from the development part of the safeguarding
 # corpus (tests/data/safeguarding/). Do not edit: change the corpus and run the script again.
@@ -42,11 +45,6 @@ def existing_examples() -> set[str]:
 def example(text: str) -> str:
     """One line as Rasa reads it: no brackets that look like entity annotations."""
     return " ".join(text.replace("[", "(").replace("]", ")").split())
-
-
-# The tenth round is in the corpus and the list was built from it, but the model is not yet
-# trained on it: with it, "4 hours a week" in the plan fell to out_of_scope (two e2e tests).
-NOT_YET_TRAINED = {"disclosures_more9.yml", "look_alikes_more9.yml"}
 
 
 def main() -> int:
